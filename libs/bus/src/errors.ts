@@ -30,3 +30,20 @@ export class PublishTimeoutError extends BusError {
     super('PUBLISH_TIMEOUT', message, true, options)
   }
 }
+
+/** An operator command named a service that has no queues on this broker. */
+export class QueueNotFoundError extends BusError {
+  constructor(queue: string, options?: { cause?: unknown }) {
+    super('QUEUE_NOT_FOUND', `queue not found: ${queue}`, false, options)
+  }
+}
+
+/**
+ * The broker refused the declared topology (AMQP 403/404/406: e.g. a queue that already exists with other
+ * arguments, or missing permissions). Retrying cannot help; an operator must reconcile the definitions.
+ */
+export class TopologyError extends BusError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('TOPOLOGY_MISMATCH', message, false, options)
+  }
+}

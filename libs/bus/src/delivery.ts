@@ -1,0 +1,52 @@
+// Handles one delivery the same way in both transports: decode and validate the body against its
+// contract, run the handler, log one line with the facts ops need, and return the action to take.
+// Must never ack, publish or log event data (personal data lives there).
+import { parseEvent } from '@gassistant/contracts'
+import type { BusLogger } from './logger.js'
+import { decide, type Action, type HandlerResult } from './outcome.js'
+import type { Handler, RetryPolicy } from './types.js'
+
+export interface DeliveryInput {
+  readonly body: Buffer
+  readonly attempt: number
+  readonly service: string
+  readonly handler: Handler
+  readonly policy: RetryPolicy
+  readonly signal: AbortSignal
+  readonly log: BusLogger
+}
+
+export async function runDelivery(input: DeliveryInput): Promise<Action> {
+  const { body, attempt, service, log } = input
+  const started = performance.now()
+  const parsed = parseEvent(body)
+  if (!parsed.ok) {
+    // Bad data never improves with time: park at once, with the field that failed.
+    const reason = `invalid event: ${parsed.error.message}`
+    log.warn({ service, attempt, outcome: 'park', reason, duration_ms: 0 }, 'invalid event parked')
+    return { kind: 'park', reason }
+  }
+  const event = parsed.event
+  let result: HandlerResult
+  try {
+    result = { outcome: await input.handler(event, { attempt, service, signal: input.signal }) }
+  } catch (error) {
+    result = { error }
+  }
+  const action = decide(result, attempt, input.policy)
+  const fields = {
+    service,
+    event_id: event.id,
+    type: event.type,
+    correlation_id: event.correlationid ?? event.id,
+    attempt,
+    outcome: action.kind === 'ack' ? 'done' : action.kind,
+    duration_ms: Math.round((performance.now() - started) * 10) / 10,
+    ...(action.kind === 'ack' ? {} : { reason: action.reason }),
+    ...(action.kind === 'retry' ? { retry_in_ms: action.delayMs } : {}),
+  }
+  if (action.kind === 'park') log.error(fields, 'event parked on the dead-letter queue')
+  else if (action.kind === 'retry') log.warn(fields, 'event handling failed, will retry')
+  else log.info(fields, 'event handled')
+  return action
+}

@@ -1,0 +1,252 @@
+// The in-process transport: the same routing, acks, retries and dead letters as the RabbitMQ
+// transport, for `pnpm start` on a laptop and for fast service tests. Must never be used in
+// production: nothing here survives a restart.
+import { encodeEvent, validateEvent, type AnyEvent } from '@gassistant/contracts'
+import { runDelivery } from '../delivery.js'
+import { BrokerUnavailableError, QueueNotFoundError } from '../errors.js'
+import { silentLogger, type BusLogger } from '../logger.js'
+import type { Action } from '../outcome.js'
+import { assertRetryPolicy, assertServiceName, deadQueueName } from '../topology.js'
+import {
+  DEFAULT_PREFETCH,
+  DEFAULT_RETRY,
+  type Bus,
+  type DeadLetters,
+  type Handler,
+  type ParkedMessage,
+  type RetryPolicy,
+  type SubscribeOptions,
+  type Subscription,
+} from '../types.js'
+import { topicMatches } from './topic.js'
+
+export interface MemoryBusOptions {
+  /** Default: silent. */
+  readonly log?: BusLogger
+  /** Clock for `parkedAt`. Default: the system clock. */
+  readonly now?: () => Date
+}
+
+interface Message {
+  readonly body: Buffer
+  readonly attempt: number
+}
+
+interface Consumer {
+  readonly handler: Handler
+  readonly prefetch: number
+  readonly policy: RetryPolicy
+  readonly inFlight: Set<Promise<void>>
+  active: boolean
+}
+
+interface ServiceQueue {
+  readonly service: string
+  readonly bindings: Set<string>
+  readonly ready: Message[]
+  readonly consumers: Consumer[]
+  readonly dead: ParkedMessage[]
+  nextConsumer: number
+}
+
+const DEFAULT_DEADLINE_MS = 10_000
+
+function eventFacts(body: Buffer): { eventId: string; type: string } {
+  try {
+    const value = JSON.parse(body.toString('utf8')) as { id?: unknown; type?: unknown }
+    return { eventId: typeof value.id === 'string' ? value.id : '', type: typeof value.type === 'string' ? value.type : '' }
+  } catch {
+    return { eventId: '', type: '' }
+  }
+}
+
+export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
+  const log = options.log ?? silentLogger
+  const now = options.now ?? (() => new Date())
+  const queues = new Map<string, ServiceQueue>()
+  const retryTimers = new Set<NodeJS.Timeout>()
+  const closing = new AbortController()
+  let closed = false
+
+  function dispatch(queue: ServiceQueue): void {
+    while (queue.ready.length > 0) {
+      const consumer = pickConsumer(queue)
+      if (consumer === undefined) return
+      const message = queue.ready.shift() as Message
+      const work = deliver(queue, consumer, message)
+        .catch((error: unknown) => log.error({ service: queue.service, err: error }, 'in-process delivery failed'))
+        .finally(() => {
+          consumer.inFlight.delete(work)
+          dispatch(queue)
+        })
+      consumer.inFlight.add(work)
+    }
+  }
+
+  // Round-robin over consumers with room under their prefetch, as RabbitMQ spreads work over replicas.
+  function pickConsumer(queue: ServiceQueue): Consumer | undefined {
+    const count = queue.consumers.length
+    for (let i = 0; i < count; i++) {
+      const consumer = queue.consumers[(queue.nextConsumer + i) % count]
+      if (consumer?.active && consumer.inFlight.size < consumer.prefetch) {
+        queue.nextConsumer = (queue.nextConsumer + i + 1) % count
+        return consumer
+      }
+    }
+    return undefined
+  }
+
+  async function deliver(queue: ServiceQueue, consumer: Consumer, message: Message): Promise<void> {
+    // Deliver on a later tick, as a broker would: a publisher never runs its own consumers inline.
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    const action = await runDelivery({
+      body: message.body,
+      attempt: message.attempt,
+      service: queue.service,
+      handler: consumer.handler,
+      policy: consumer.policy,
+      signal: closing.signal,
+      log,
+    })
+    apply(queue, message, action)
+  }
+
+  function apply(queue: ServiceQueue, message: Message, action: Action): void {
+    if (action.kind === 'ack') return
+    if (action.kind === 'park') {
+      queue.dead.push({
+        ...eventFacts(message.body),
+        reason: action.reason,
+        attempts: message.attempt,
+        parkedAt: now().toISOString(),
+        body: message.body,
+      })
+      return
+    }
+    // A retry waits as it would in `<service>.retry.<ms>`; on close it is dropped with the process.
+    const timer = setTimeout(() => {
+      retryTimers.delete(timer)
+      queue.ready.push({ body: message.body, attempt: action.nextAttempt })
+      dispatch(queue)
+    }, action.delayMs)
+    retryTimers.add(timer)
+  }
+
+  function existingQueue(service: string): ServiceQueue {
+    const queue = queues.get(service)
+    if (queue === undefined) throw new QueueNotFoundError(deadQueueName(service))
+    return queue
+  }
+
+  const deadLetters: DeadLetters = {
+    async list(service, limit = 100) {
+      return existingQueue(service).dead.slice(0, limit)
+    },
+    async replay(service, replayOptions) {
+      const queue = existingQueue(service)
+      const wanted = replayOptions?.eventIds === undefined ? undefined : new Set(replayOptions.eventIds)
+      const keep: ParkedMessage[] = []
+      let replayed = 0
+      for (const parked of queue.dead) {
+        if (wanted === undefined || wanted.has(parked.eventId)) {
+          queue.ready.push({ body: parked.body, attempt: 1 })
+          replayed++
+        } else {
+          keep.push(parked)
+        }
+      }
+      queue.dead.splice(0, queue.dead.length, ...keep)
+      dispatch(queue)
+      return replayed
+    },
+    async purge(service) {
+      const queue = existingQueue(service)
+      return queue.dead.splice(0, queue.dead.length).length
+    },
+  }
+
+  async function waitForConsumers(consumers: readonly Consumer[], deadlineMs: number): Promise<void> {
+    const inFlight = consumers.flatMap((consumer) => [...consumer.inFlight])
+    if (inFlight.length === 0) return
+    if (!Number.isFinite(deadlineMs)) {
+      await Promise.allSettled(inFlight)
+      return
+    }
+    let timer: NodeJS.Timeout | undefined
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, deadlineMs)
+    })
+    await Promise.race([Promise.allSettled(inFlight), deadline])
+    clearTimeout(timer)
+  }
+
+  return {
+    async publish(events) {
+      if (closed) throw new BrokerUnavailableError('bus is closed')
+      const list: readonly AnyEvent[] = Array.isArray(events) ? events : [events as AnyEvent]
+      // Validate the whole batch first: a batch is accepted entirely or not at all.
+      const bodies = list.map((event) => {
+        const result = validateEvent(event)
+        if (!result.ok) throw result.error
+        return { type: result.event.type, body: encodeEvent(result.event) }
+      })
+      for (const { type, body } of bodies) {
+        for (const queue of queues.values()) {
+          if ([...queue.bindings].some((pattern) => topicMatches(pattern, type))) {
+            queue.ready.push({ body, attempt: 1 })
+            dispatch(queue)
+          }
+        }
+      }
+    },
+
+    async subscribe(subscribeOptions: SubscribeOptions): Promise<Subscription> {
+      if (closed) throw new BrokerUnavailableError('bus is closed')
+      assertServiceName(subscribeOptions.service)
+      const policy = subscribeOptions.retry ?? DEFAULT_RETRY
+      assertRetryPolicy(policy)
+      let queue = queues.get(subscribeOptions.service)
+      if (queue === undefined) {
+        queue = { service: subscribeOptions.service, bindings: new Set(), ready: [], consumers: [], dead: [], nextConsumer: 0 }
+        queues.set(subscribeOptions.service, queue)
+      }
+      // Bindings accumulate on the queue and outlive the consumer, as they do on a broker.
+      for (const binding of subscribeOptions.bindings) queue.bindings.add(binding)
+      const consumer: Consumer = {
+        handler: subscribeOptions.handler,
+        prefetch: subscribeOptions.prefetch ?? DEFAULT_PREFETCH,
+        policy,
+        inFlight: new Set(),
+        active: true,
+      }
+      queue.consumers.push(consumer)
+      const owner = queue
+      dispatch(owner)
+      return {
+        async cancel() {
+          consumer.active = false
+          const index = owner.consumers.indexOf(consumer)
+          if (index >= 0) owner.consumers.splice(index, 1)
+          await waitForConsumers([consumer], Number.POSITIVE_INFINITY)
+        },
+      }
+    },
+
+    deadLetters,
+
+    isReady: () => !closed,
+
+    async close(closeOptions) {
+      if (closed) return
+      closed = true
+      const consumers = [...queues.values()].flatMap((queue) => queue.consumers)
+      for (const consumer of consumers) consumer.active = false
+      const deadlineMs = closeOptions?.deadlineMs ?? DEFAULT_DEADLINE_MS
+      await waitForConsumers(consumers, deadlineMs)
+      // Past the deadline, tell handlers still running to give up; their messages are lost with the process.
+      closing.abort(new BrokerUnavailableError('bus closed before the handler finished'))
+      for (const timer of retryTimers) clearTimeout(timer)
+      retryTimers.clear()
+    },
+  }
+}

@@ -1,0 +1,115 @@
+// The Fastify factory every HTTP service starts from: helmet, health and metrics endpoints, JSON 404,
+// an error handler and one log line per request. Must never send a stack trace or an internal error
+// message to a client, and never log headers, bodies or query strings (they carry tokens and PII).
+import helmet from '@fastify/helmet'
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import type { Logger } from 'pino'
+import type { Metrics } from './metrics.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Why a request was refused or failed (e.g. `bad_signature`); logged and counted. */
+    outcomeReason: string | undefined
+  }
+}
+
+export interface Readiness {
+  ok: boolean
+  checks: Record<string, boolean>
+}
+
+export interface HttpServerOptions {
+  service: string
+  log: Logger
+  metrics: Metrics
+  /** Called by `/readyz`; 200 when ok, 503 otherwise, the checks as JSON either way. */
+  ready?: () => Promise<Readiness>
+  /** Passed to Fastify: trustProxy (an IP/CIDR list, never a hop count), bodyLimit, timeouts. */
+  fastify?: Pick<FastifyServerOptions, 'trustProxy' | 'bodyLimit' | 'connectionTimeout' | 'keepAliveTimeout' | 'requestTimeout'>
+}
+
+/** The JSON body of every error answer. `code` is stable; `message` names the problem. */
+export interface ErrorBody {
+  statusCode: number
+  code: string
+  message: string
+}
+
+export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
+  const { log, metrics, ready } = options
+  const app = Fastify({
+    loggerInstance: log,
+    disableRequestLogging: true,
+    return503OnClosing: true,
+    // Behind a proxy that keeps connections open: outlive its idle timeout (nginx default 60 s).
+    keepAliveTimeout: 72_000,
+    requestTimeout: 30_000,
+    ...options.fastify,
+  }) as unknown as FastifyInstance
+
+  const requests = metrics.counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests answered, by route, method and status',
+    labelNames: ['method', 'route', 'status_code'],
+  })
+  const duration = metrics.histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration',
+    labelNames: ['method', 'route'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  })
+
+  app.decorateRequest('outcomeReason', undefined)
+  await app.register(helmet, { global: true })
+
+  app.addHook('onResponse', async (request, reply) => {
+    const status = reply.statusCode
+    const route = request.routeOptions.url ?? 'unknown'
+    const durationMs = Math.round(reply.elapsedTime * 100) / 100
+    const outcome = status < 400 ? 'ok' : status < 500 ? 'refused' : 'failed'
+    requests.inc({ method: request.method, route, status_code: String(status) })
+    duration.observe({ method: request.method, route }, reply.elapsedTime / 1000)
+    const line = {
+      method: request.method,
+      route,
+      status,
+      outcome,
+      ...(request.outcomeReason ? { reason: request.outcomeReason } : {}),
+      duration_ms: durationMs,
+    }
+    const level = status >= 500 ? 'error' : 'info'
+    request.log[level](line, 'request completed')
+  })
+
+  app.setNotFoundHandler((request, reply) => {
+    request.outcomeReason = 'not_found'
+    const body: ErrorBody = { statusCode: 404, code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` }
+    return reply.code(404).send(body)
+  })
+
+  app.setErrorHandler((error: FastifyError & { headers?: Record<string, string> }, request, reply) => {
+    // An error that carries its own statusCode was thrown on purpose (a typed error or Fastify's
+    // body/validation errors): its message is meant for the client. Anything else is a bug: 500, no details.
+    const deliberate = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 600
+    const status = deliberate ? (error.statusCode as number) : 500
+    request.outcomeReason ??= deliberate ? (error.code ?? 'error').toLowerCase() : 'internal_error'
+    if (!deliberate) request.log.error({ err: error }, 'request failed')
+    if (error.headers) void reply.headers(error.headers)
+    const body: ErrorBody = deliberate
+      ? { statusCode: status, code: error.code ?? 'ERROR', message: error.message }
+      : { statusCode: 500, code: 'INTERNAL', message: 'internal error' }
+    return reply.code(status).send(body)
+  })
+
+  app.get('/healthz', async () => ({ ok: true }))
+  app.get('/readyz', async (_request, reply) => {
+    const state = ready ? await ready().catch((): Readiness => ({ ok: false, checks: { ready: false } })) : { ok: true, checks: {} }
+    return reply.code(state.ok ? 200 : 503).send(state)
+  })
+  app.get('/metrics', async (_request, reply) => {
+    const text = await metrics.registry.metrics()
+    return reply.type(metrics.registry.contentType).send(text)
+  })
+
+  return app
+}

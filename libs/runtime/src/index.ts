@@ -1,0 +1,12 @@
+// Public surface of @gassistant/runtime: config, logging, metrics, HTTP server, shutdown.
+export { ConfigError, loadConfig } from './config.js'
+export { REDACT_PATHS, createLogger, maskEmail, maskPhone } from './logger.js'
+export type { Logger, LoggerConfig } from './logger.js'
+export { createMetrics } from './metrics.js'
+export type { Metrics, MetricsOptions } from './metrics.js'
+export { createHttpServer } from './http.js'
+export type { ErrorBody, HttpServerOptions, Readiness } from './http.js'
+export { onShutdown } from './shutdown.js'
+export type { ShutdownHandle, ShutdownOptions } from './shutdown.js'
+export { runMain } from './main.js'
+export type { RunMainOptions } from './main.js'
