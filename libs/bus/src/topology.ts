@@ -79,3 +79,24 @@ export function serviceTopology(
   }))
   return { main, retries, dead: { name: deadQueueName(service), arguments: type }, bindings }
 }
+
+/** A service's queue and bindings, declared ahead of its consumer. */
+export interface QueueSpec {
+  readonly service: string
+  readonly bindings: readonly string[]
+}
+
+/**
+ * Who consumes what (DESIGN.md, "Events"). A publisher that declares these at start makes sure an event
+ * published before its consumer first started waits in that consumer's queue instead of being dropped
+ * as unroutable — which a topic exchange does silently.
+ */
+export const HUB_QUEUES: readonly QueueSpec[] = Object.freeze([
+  { service: 'lead-processor', bindings: ['inbound.meta.leadgen.v1', 'inbound.whatsapp.message.v1', 'inbound.form.submitted.v1'] },
+  { service: 'scoring', bindings: ['inbound.whatsapp.message.v1', 'inbound.odoo.lead.v1', 'lead.synced.v1'] },
+  {
+    service: 'workflow-rules',
+    bindings: ['inbound.odoo.lead.v1', 'inbound.odoo.order.v1', 'lead.synced.v1', 'lead.rejected.v1', 'lead.scored.v1'],
+  },
+  { service: 'notifier', bindings: ['notification.requested.v1'] },
+])

@@ -125,7 +125,7 @@ t.test('a missing required field is named', async (t) => {
 
 t.test('Meta ids must be decimal strings, so ids above 2^53 are never rounded', async (t) => {
   const event = createEvent({ type: EventType.MetaLeadgen, source: '/ingress', data: validData['inbound.meta.leadgen.v1'] })
-  const asNumber = validateEvent({ ...event, data: { ...event.data, adId: 120210000000000013 } })
+  const asNumber = validateEvent({ ...event, data: { ...event.data, adId: Number('120210000000000013') } })
   t.equal(asNumber.ok, false)
   if (!asNumber.ok) t.equal(asNumber.error.field, '/data/adId')
   const decoded = parseEvent(encodeEvent(event))

@@ -2,7 +2,7 @@
 // an error handler and one log line per request. Must never send a stack trace or an internal error
 // message to a client, and never log headers, bodies or query strings (they carry tokens and PII).
 import helmet from '@fastify/helmet'
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Logger } from 'pino'
 import type { Metrics } from './metrics.js'
 
@@ -39,7 +39,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   const { log, metrics, ready } = options
   const app = Fastify({
     loggerInstance: log,
-    disableRequestLogging: true,
+    // Fastify's own per-request lines log the URL (query strings carry hub.verify_token): ours replace them.
+    logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     // Behind a proxy that keeps connections open: outlive its idle timeout (nginx default 60 s).
     keepAliveTimeout: 72_000,
@@ -60,6 +61,17 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   })
 
   app.decorateRequest('outcomeReason', undefined)
+
+  // While closing, Fastify answers new requests 503, but a keep-alive connection whose request was in
+  // flight would stay open and hold close() until the deadline: tell the client to hang up instead.
+  let closing = false
+  app.addHook('preClose', async () => {
+    closing = true
+  })
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) void reply.header('connection', 'close')
+    return payload
+  })
   await app.register(helmet, { global: true })
 
   app.addHook('onResponse', async (request, reply) => {

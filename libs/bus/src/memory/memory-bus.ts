@@ -3,21 +3,21 @@
 // production: nothing here survives a restart.
 import { encodeEvent, validateEvent, type AnyEvent } from '@gassistant/contracts'
 import { runDelivery } from '../delivery.js'
-import { BrokerUnavailableError, QueueNotFoundError } from '../errors.js'
+import { BrokerUnavailableError } from '../errors.js'
 import { silentLogger, type BusLogger } from '../logger.js'
 import type { Action } from '../outcome.js'
-import { assertRetryPolicy, assertServiceName, deadQueueName } from '../topology.js'
+import { assertRetryPolicy, assertServiceName, type QueueSpec } from '../topology.js'
 import {
   DEFAULT_PREFETCH,
   DEFAULT_RETRY,
   type Bus,
-  type DeadLetters,
   type Handler,
   type ParkedMessage,
   type RetryPolicy,
   type SubscribeOptions,
   type Subscription,
 } from '../types.js'
+import { createMemoryDeadLetters } from './dead-letters.js'
 import { topicMatches } from './topic.js'
 
 export interface MemoryBusOptions {
@@ -25,9 +25,11 @@ export interface MemoryBusOptions {
   readonly log?: BusLogger
   /** Clock for `parkedAt`. Default: the system clock. */
   readonly now?: () => Date
+  /** Service queues that exist from the start, as with the RabbitMQ transport's option. Default: none. */
+  readonly declare?: readonly QueueSpec[]
 }
 
-interface Message {
+export interface Message {
   readonly body: Buffer
   readonly attempt: number
 }
@@ -40,7 +42,7 @@ interface Consumer {
   active: boolean
 }
 
-interface ServiceQueue {
+export interface ServiceQueue {
   readonly service: string
   readonly bindings: Set<string>
   readonly ready: Message[]
@@ -67,6 +69,19 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
   const retryTimers = new Set<NodeJS.Timeout>()
   const closing = new AbortController()
   let closed = false
+
+  function declareQueue(service: string, bindings: readonly string[]): ServiceQueue {
+    assertServiceName(service)
+    let queue = queues.get(service)
+    if (queue === undefined) {
+      queue = { service, bindings: new Set(), ready: [], consumers: [], dead: [], nextConsumer: 0 }
+      queues.set(service, queue)
+    }
+    // Bindings accumulate on the queue and outlive the consumer, as they do on a broker.
+    for (const binding of bindings) queue.bindings.add(binding)
+    return queue
+  }
+  for (const spec of options.declare ?? []) declareQueue(spec.service, spec.bindings)
 
   function dispatch(queue: ServiceQueue): void {
     while (queue.ready.length > 0) {
@@ -132,38 +147,7 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
     retryTimers.add(timer)
   }
 
-  function existingQueue(service: string): ServiceQueue {
-    const queue = queues.get(service)
-    if (queue === undefined) throw new QueueNotFoundError(deadQueueName(service))
-    return queue
-  }
-
-  const deadLetters: DeadLetters = {
-    async list(service, limit = 100) {
-      return existingQueue(service).dead.slice(0, limit)
-    },
-    async replay(service, replayOptions) {
-      const queue = existingQueue(service)
-      const wanted = replayOptions?.eventIds === undefined ? undefined : new Set(replayOptions.eventIds)
-      const keep: ParkedMessage[] = []
-      let replayed = 0
-      for (const parked of queue.dead) {
-        if (wanted === undefined || wanted.has(parked.eventId)) {
-          queue.ready.push({ body: parked.body, attempt: 1 })
-          replayed++
-        } else {
-          keep.push(parked)
-        }
-      }
-      queue.dead.splice(0, queue.dead.length, ...keep)
-      dispatch(queue)
-      return replayed
-    },
-    async purge(service) {
-      const queue = existingQueue(service)
-      return queue.dead.splice(0, queue.dead.length).length
-    },
-  }
+  const deadLetters = createMemoryDeadLetters(queues, dispatch)
 
   async function waitForConsumers(consumers: readonly Consumer[], deadlineMs: number): Promise<void> {
     const inFlight = consumers.flatMap((consumer) => [...consumer.inFlight])
@@ -202,16 +186,9 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
 
     async subscribe(subscribeOptions: SubscribeOptions): Promise<Subscription> {
       if (closed) throw new BrokerUnavailableError('bus is closed')
-      assertServiceName(subscribeOptions.service)
       const policy = subscribeOptions.retry ?? DEFAULT_RETRY
       assertRetryPolicy(policy)
-      let queue = queues.get(subscribeOptions.service)
-      if (queue === undefined) {
-        queue = { service: subscribeOptions.service, bindings: new Set(), ready: [], consumers: [], dead: [], nextConsumer: 0 }
-        queues.set(subscribeOptions.service, queue)
-      }
-      // Bindings accumulate on the queue and outlive the consumer, as they do on a broker.
-      for (const binding of subscribeOptions.bindings) queue.bindings.add(binding)
+      const queue = declareQueue(subscribeOptions.service, subscribeOptions.bindings)
       const consumer: Consumer = {
         handler: subscribeOptions.handler,
         prefetch: subscribeOptions.prefetch ?? DEFAULT_PREFETCH,

@@ -87,6 +87,8 @@ export const OdooLead = eventSchema(
       externalRef: Type.Optional(Type.String()),
       writeDate: NonEmpty,
     }),
+    /** Odoo field names whose change triggered the event (the addon's `changed`); absent when unknown. */
+    changed: Type.Optional(Type.Array(Type.String())),
   }),
 )
 
@@ -115,5 +117,7 @@ export const OdooOrder = eventSchema(
       validityDate: Type.Optional(Type.String()),
       writeDate: NonEmpty,
     }),
+    /** Odoo field names whose change triggered the event (the addon's `changed`); absent when unknown. */
+    changed: Type.Optional(Type.Array(Type.String())),
   }),
 )

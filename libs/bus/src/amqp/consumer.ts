@@ -1,0 +1,155 @@
+// One subscription on RabbitMQ: declares the service's queues, consumes, and turns each handler
+// outcome into ack, a copy on `<service>.retry.<ms>` or a copy on `<service>.dead` — the copy is
+// confirmed before the original is acked, so a crash in between duplicates a message, never loses one.
+// Must never ack on a channel other than the one that delivered (the broker would close it).
+import type { AmqpConnectionManagerClass, ChannelWrapper } from 'amqp-connection-manager'
+import type { ConfirmChannel, ConsumeMessage } from 'amqplib'
+import { runDelivery } from '../delivery.js'
+import { TopologyError } from '../errors.js'
+import type { BusLogger } from '../logger.js'
+import type { Action } from '../outcome.js'
+import { assertRetryPolicy, assertServiceName, retryQueueName, serviceTopology, type QueueType } from '../topology.js'
+import { DEFAULT_PREFETCH, DEFAULT_RETRY, type SubscribeOptions } from '../types.js'
+import {
+  Header,
+  IRRECOVERABLE_CODES,
+  baseHeaders,
+  boundReason,
+  copyProperties,
+  publishConfirmed,
+  readAttempt,
+  replyCode,
+} from './wire.js'
+
+export interface ConsumerDeps {
+  readonly manager: AmqpConnectionManagerClass
+  readonly exchange: string
+  readonly queueType: QueueType
+  readonly log: BusLogger
+  readonly now: () => Date
+  /** Aborted when the bus gives up waiting for handlers at close. */
+  readonly closing: AbortSignal
+  /** How long subscribe waits for the first declaration when connected. */
+  readonly setupTimeoutMs: number
+}
+
+export interface AmqpConsumer {
+  /** Stops new deliveries; waits for in-flight handlers up to the deadline; closes the channel. */
+  stop(deadlineMs: number): Promise<void>
+}
+
+export async function startConsumer(deps: ConsumerDeps, options: SubscribeOptions): Promise<AmqpConsumer> {
+  const { service } = options
+  assertServiceName(service)
+  const policy = options.retry ?? DEFAULT_RETRY
+  assertRetryPolicy(policy)
+  const topology = serviceTopology(service, options.bindings, policy, deps.queueType)
+  const prefetch = options.prefetch ?? DEFAULT_PREFETCH
+  const { log } = deps
+  const inFlight = new Set<Promise<void>>()
+  let current: { channel: ConfirmChannel; consumerTag: string } | undefined
+  let stopping = false
+
+  async function apply(channel: ConfirmChannel, message: ConsumeMessage, attempt: number, action: Action): Promise<void> {
+    if (action.kind === 'retry') {
+      const headers = { ...baseHeaders(message.properties), [Header.attempt]: action.nextAttempt, [Header.lastError]: boundReason(action.reason) }
+      await publishConfirmed(channel, '', retryQueueName(service, action.delayMs), message.content, copyProperties(message.properties, headers))
+    } else if (action.kind === 'park') {
+      const headers = {
+        ...baseHeaders(message.properties),
+        [Header.attempt]: attempt,
+        [Header.parkedReason]: boundReason(action.reason),
+        [Header.parkedAt]: deps.now().toISOString(),
+      }
+      await publishConfirmed(channel, '', topology.dead.name, message.content, copyProperties(message.properties, headers))
+    }
+    channel.ack(message)
+  }
+
+  function onMessage(channel: ConfirmChannel, message: ConsumeMessage | null): void {
+    if (message === null) {
+      // The broker cancelled us (queue deleted): nothing to consume until the topology is declared again.
+      log.warn({ service }, 'broker cancelled the consumer')
+      return
+    }
+    const attempt = readAttempt(message.properties)
+    const work = runDelivery({ body: message.content, attempt, service, handler: options.handler, policy, signal: deps.closing, log })
+      .then((action) => apply(channel, message, attempt, action))
+      .catch((error: unknown) => {
+        // Usually the channel closed under us; the unacked message returns to the queue by itself.
+        log.warn({ service, err: error instanceof Error ? error.message : String(error) }, 'could not settle message, broker will redeliver')
+      })
+      .finally(() => inFlight.delete(work))
+    inFlight.add(work)
+  }
+
+  // Re-run by amqp-connection-manager after every reconnect, on the new channel.
+  async function setup(channel: ConfirmChannel): Promise<void> {
+    // amqplib turns an unhandled channel error into a connection error: a refused declaration here
+    // would otherwise drop every other channel with it. The failed call reports the error itself.
+    channel.on('error', () => undefined)
+    await channel.assertExchange(deps.exchange, 'topic', { durable: true })
+    for (const queue of [topology.main, ...topology.retries, topology.dead]) {
+      await channel.assertQueue(queue.name, { durable: true, arguments: queue.arguments })
+    }
+    for (const binding of topology.bindings) await channel.bindQueue(topology.main.name, deps.exchange, binding)
+    await channel.prefetch(prefetch)
+    if (stopping) return
+    const { consumerTag } = await channel.consume(topology.main.name, (message) => onMessage(channel, message), { noAck: false })
+    current = { channel, consumerTag }
+    channel.once('close', () => {
+      if (current?.channel === channel) current = undefined
+    })
+  }
+
+  const connected = deps.manager.isConnected()
+  const wrapper: ChannelWrapper = deps.manager.createChannel({ name: `consumer:${service}`, confirm: true, setup })
+  // Setup failures after a reconnect are logged; the wrapper stays subscribed and tries on the next one.
+  wrapper.on('error', (error: unknown) => {
+    log.error({ service, code: replyCode(error), err: error instanceof Error ? error.message : String(error) }, 'queue setup failed')
+  })
+  // Connected now: report the first declaration's result to the caller. Not connected: the consumer
+  // starts whenever the connection comes (back), as after any reconnect.
+  if (connected) {
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(resolve, deps.setupTimeoutMs)
+        wrapper.once('connect', () => {
+          clearTimeout(timer)
+          resolve()
+        })
+        wrapper.once('error', (error: unknown) => {
+          clearTimeout(timer)
+          reject(error)
+        })
+      })
+    } catch (error) {
+      await wrapper.close().catch(() => undefined)
+      const code = replyCode(error)
+      if (code !== undefined && IRRECOVERABLE_CODES.has(code)) {
+        throw new TopologyError(`broker refused the topology of ${service} (${code})`, { cause: error })
+      }
+      throw error
+    }
+  }
+
+  return {
+    async stop(deadlineMs) {
+      stopping = true
+      const active = current
+      if (active !== undefined) await active.channel.cancel(active.consumerTag).catch(() => undefined)
+      if (inFlight.size > 0) {
+        let timer: NodeJS.Timeout | undefined
+        const deadline = Number.isFinite(deadlineMs)
+          ? new Promise<void>((resolve) => {
+              timer = setTimeout(resolve, deadlineMs)
+            })
+          : new Promise<void>(() => undefined)
+        await Promise.race([Promise.allSettled([...inFlight]), deadline])
+        clearTimeout(timer)
+      }
+      // Anything still unacked goes back to the queue when the channel closes.
+      await wrapper.close().catch(() => undefined)
+    },
+  }
+}

@@ -1,0 +1,11 @@
+// The public surface of @gassistant/bus: the Bus contract, its two transports and its errors.
+export * from './types.js'
+export * from './errors.js'
+export type { BusLogger } from './logger.js'
+export { silentLogger } from './logger.js'
+export { createMemoryBus } from './memory/memory-bus.js'
+export type { MemoryBusOptions } from './memory/memory-bus.js'
+export { createAmqpBus } from './amqp/amqp-bus.js'
+export type { AmqpBusOptions } from './amqp/amqp-bus.js'
+export { CRASH_DELIVERY_LIMIT, HUB_QUEUES, deadQueueName, queueName, retryQueueName, serviceTopology } from './topology.js'
+export type { QueueDeclaration, QueueSpec, QueueType, ServiceTopology } from './topology.js'

@@ -1,0 +1,12 @@
+// The RabbitMQ transport against the shared conformance suite, on the real broker at AMQP_URL.
+import t from 'tap'
+import { busConformance } from './helpers/conformance.js'
+import { rabbitScope } from './helpers/rabbit.js'
+
+busConformance(t, {
+  async open(t, declare = {}) {
+    const scope = await rabbitScope(t)
+    const queues = Object.entries(declare).map(([label, bindings]) => ({ service: scope.service(label), bindings }))
+    return { bus: await scope.bus({ declare: queues }), service: (label) => scope.service(label) }
+  },
+})

@@ -1,0 +1,294 @@
+// The behaviours both transports must share, written once and run against each: this is what
+// "the in-process bus has the same semantics as RabbitMQ" means in practice.
+import type { Test } from 'tap'
+import { ContractError, type AnyEvent } from '@gassistant/contracts'
+import { BrokerUnavailableError, QueueNotFoundError, done, park, retry, type Bus, type DeliveryContext } from '../../src/index.js'
+import { leadSynced, metaLeadgen } from './events.js'
+import { gate, waitFor, waitForAsync } from './wait.js'
+
+export interface Harness {
+  /**
+   * A fresh bus; the harness closes it and removes what it declared when the test ends. `declare` maps
+   * service labels to bindings the bus declares at creation (its `declare` option).
+   */
+  open(t: Test, declare?: Record<string, string[]>): Promise<{ bus: Bus; service: (label: string) => string }>
+}
+
+/** Short delays keep retry tests fast on either transport. */
+const FAST = { delaysMs: [20, 40] }
+
+interface Seen {
+  event: AnyEvent
+  ctx: DeliveryContext
+}
+
+export function busConformance(t: Test, harness: Harness): void {
+  t.test('an event reaches every service bound to its type and no other, text intact', async (t) => {
+    const { bus, service } = await harness.open(t)
+    const seen: Record<string, Seen[]> = { exact: [], wildcard: [], other: [] }
+    const record = (name: string) => async (event: AnyEvent, ctx: DeliveryContext) => {
+      seen[name]?.push({ event, ctx })
+      return done
+    }
+    await bus.subscribe({ service: service('exact'), bindings: ['lead.synced.v1'], handler: record('exact') })
+    await bus.subscribe({ service: service('wildcard'), bindings: ['lead.*.v1'], handler: record('wildcard') })
+    await bus.subscribe({ service: service('other'), bindings: ['inbound.#'], handler: record('other') })
+
+    const lead = leadSynced()
+    await bus.publish(lead)
+    const inbound = metaLeadgen()
+    await bus.publish(inbound)
+
+    await waitFor(() => seen.exact?.length === 1 && seen.wildcard?.length === 1 && seen.other?.length === 1, 'deliveries')
+    t.same(seen.exact?.[0]?.event, lead, 'exact binding got the event unchanged, Arabic text included')
+    t.same(seen.wildcard?.[0]?.event, lead, 'wildcard binding got it too')
+    t.equal(seen.other?.[0]?.event.id, inbound.id, 'an unrelated binding got only its own event')
+    t.equal(seen.exact?.[0]?.ctx.attempt, 1)
+    t.equal(seen.exact?.[0]?.ctx.service, service('exact'))
+  })
+
+  t.test('replicas of a service share its queue: each event handled once, at most prefetch each', async (t) => {
+    const { bus, service } = await harness.open(t)
+    const held = gate()
+    const handledBy: string[][] = [[], []]
+    let inFlight = 0
+    const replica = (index: number) => async (event: AnyEvent) => {
+      inFlight++
+      await held.promise
+      inFlight--
+      handledBy[index]?.push(event.id)
+      return done
+    }
+    const name = service('shared')
+    await bus.subscribe({ service: name, bindings: ['lead.synced.v1'], prefetch: 1, handler: replica(0) })
+    await bus.subscribe({ service: name, bindings: ['lead.synced.v1'], prefetch: 1, handler: replica(1) })
+    const events = Array.from({ length: 6 }, () => leadSynced())
+    await bus.publish(events)
+
+    await waitFor(() => inFlight === 2, 'both replicas busy')
+    t.equal(inFlight, 2, 'one message in flight per replica with prefetch 1')
+    held.open()
+    await waitFor(() => (handledBy[0]?.length ?? 0) + (handledBy[1]?.length ?? 0) === 6, 'all six handled')
+    t.ok((handledBy[0]?.length ?? 0) > 0 && (handledBy[1]?.length ?? 0) > 0, 'both replicas did work')
+    t.same([...(handledBy[0] ?? []), ...(handledBy[1] ?? [])].sort(), events.map((e) => e.id).sort(), 'each event exactly once')
+  })
+
+  t.test('a retried event comes back with the next attempt number, then is done', async (t) => {
+    const { bus, service } = await harness.open(t)
+    const attempts: number[] = []
+    const name = service('retrying')
+    await bus.subscribe({
+      service: name,
+      bindings: ['lead.synced.v1'],
+      retry: FAST,
+      handler: async (_event, ctx) => {
+        attempts.push(ctx.attempt)
+        return ctx.attempt === 1 ? retry('odoo timed out') : done
+      },
+    })
+    await bus.publish(leadSynced())
+    await waitFor(() => attempts.length === 2, 'second attempt')
+    t.same(attempts, [1, 2])
+    t.same(await bus.deadLetters.list(name), [], 'nothing parked')
+  })
+
+  t.test('an unclassified error is retried, then parked with its reason once retries run out', async (t) => {
+    const { bus, service } = await harness.open(t)
+    const attempts: number[] = []
+    const name = service('failing')
+    await bus.subscribe({
+      service: name,
+      bindings: ['lead.synced.v1'],
+      retry: FAST,
+      handler: async (_event, ctx) => {
+        attempts.push(ctx.attempt)
+        throw new Error('connect ECONNREFUSED odoo:8069')
+      },
+    })
+    const event = leadSynced()
+    await bus.publish(event)
+    await waitFor(() => attempts.length === 3, 'three attempts')
+    const parked = await waitForAsync(() => bus.deadLetters.list(name), (list) => list.length > 0, 'parked message')
+    t.same(attempts, [1, 2, 3], 'first delivery plus one per retry delay')
+    t.equal(parked.length, 1)
+    t.equal(parked[0]?.eventId, event.id)
+    t.equal(parked[0]?.type, 'lead.synced.v1')
+    t.equal(parked[0]?.attempts, 3)
+    t.match(parked[0]?.reason, /retries exhausted after 3 attempts: Error: connect ECONNREFUSED odoo:8069/)
+    t.ok(Number.isFinite(Date.parse(parked[0]?.parkedAt ?? '')), 'parkedAt is a timestamp')
+    t.same(JSON.parse(parked[0]?.body.toString('utf8') ?? '{}'), event, 'the original body is kept')
+  })
+
+  for (const prefetch of [1, 10]) {
+    t.test(`a poison message does not hold up the events behind it (prefetch ${prefetch})`, async (t) => {
+      const { bus, service } = await harness.open(t)
+      const name = service(`poison-${prefetch}`)
+      const poison = leadSynced()
+      const others = Array.from({ length: 5 }, () => leadSynced())
+      const timeline: { id: string; attempt: number }[] = []
+      await bus.subscribe({
+        service: name,
+        bindings: ['lead.synced.v1'],
+        prefetch,
+        retry: FAST,
+        handler: async (event, ctx) => {
+          timeline.push({ id: event.id, attempt: ctx.attempt })
+          if (event.id === poison.id) throw new Error('odoo: cannot parse this partner, ever')
+          return done
+        },
+      })
+      // The poison goes first, so everything behind it would wait if it blocked the queue.
+      await bus.publish([poison, ...others])
+      const parked = await waitForAsync(() => bus.deadLetters.list(name), (list) => list.length > 0, 'the poison parked')
+
+      const poisonAttempts = timeline.filter((entry) => entry.id === poison.id).map((entry) => entry.attempt)
+      t.same(poisonAttempts, [1, 2, 3], 'the poison used all its attempts')
+      const secondTry = timeline.findIndex((entry) => entry.id === poison.id && entry.attempt === 2)
+      const handledMeanwhile = timeline.slice(0, secondTry).filter((entry) => entry.id !== poison.id)
+      t.same(
+        handledMeanwhile.map((entry) => entry.id).sort(),
+        others.map((event) => event.id).sort(),
+        'every later event was handled before the poison even came back for its second attempt',
+      )
+      t.same(
+        timeline.filter((entry) => entry.id !== poison.id).map((entry) => entry.attempt),
+        [1, 1, 1, 1, 1],
+        'each later event was handled once, at its first attempt',
+      )
+      t.same(
+        parked.map((p) => ({ eventId: p.eventId, attempts: p.attempts })),
+        [{ eventId: poison.id, attempts: 3 }],
+        'only the poison is parked',
+      )
+      t.match(parked[0]?.reason, /retries exhausted after 3 attempts: Error: odoo: cannot parse this partner, ever/)
+    })
+  }
+
+  t.test('a park outcome or a permanent error parks at once, without retries', async (t) => {
+    const { bus, service } = await harness.open(t)
+    const attempts: string[] = []
+    const name = service('parking')
+    const permanent = Object.assign(new Error('Access Denied'), { code: 'ODOO_ACCESS_DENIED', retryable: false })
+    await bus.subscribe({
+      service: name,
+      bindings: ['lead.synced.v1'],
+      retry: FAST,
+      handler: async (event) => {
+        attempts.push(event.id)
+        if (event.id.endsWith('-throws')) throw permanent
+        return park('phone number is not a number')
+      },
+    })
+    await bus.publish([leadSynced('p-returns'), leadSynced('p-throws')])
+    const parked = await waitForAsync(() => bus.deadLetters.list(name), (list) => list.length >= 2, 'two parked messages')
+    const byId = Object.fromEntries(parked.map((p) => [p.eventId, p]))
+    t.equal(byId['p-returns']?.reason, 'phone number is not a number')
+    t.equal(byId['p-throws']?.reason, 'ODOO_ACCESS_DENIED: Access Denied')
+    t.equal(byId['p-throws']?.attempts, 1)
+    t.equal(attempts.length, 2, 'no retries happened')
+  })
+
+  t.test('operators replay parked events with a fresh attempt count, or purge them', async (t) => {
+    const { bus, service } = await harness.open(t)
+    const name = service('replay')
+    let healthy = false
+    const handled: { id: string; attempt: number }[] = []
+    await bus.subscribe({
+      service: name,
+      bindings: ['lead.synced.v1'],
+      retry: FAST,
+      handler: async (event, ctx) => {
+        if (!healthy) return park('odoo rejected the partner')
+        handled.push({ id: event.id, attempt: ctx.attempt })
+        return done
+      },
+    })
+    await bus.publish([leadSynced('r-1'), leadSynced('r-2'), leadSynced('r-3')])
+    const parked = await waitForAsync(() => bus.deadLetters.list(name), (list) => list.length >= 3, 'three parked messages')
+    t.equal(parked.length, 3, 'three parked')
+    t.same((await bus.deadLetters.list(name)).length, 3, 'listing does not consume')
+
+    healthy = true
+    t.equal(await bus.deadLetters.replay(name, { eventIds: ['r-2'] }), 1, 'replayed only the chosen one')
+    await waitFor(() => handled.length === 1, 'replayed event handled')
+    t.same(handled, [{ id: 'r-2', attempt: 1 }])
+    t.same((await bus.deadLetters.list(name)).map((p) => p.eventId).sort(), ['r-1', 'r-3'], 'the others stay parked')
+
+    t.equal(await bus.deadLetters.purge(name), 2, 'purge reports what it deleted')
+    t.same(await bus.deadLetters.list(name), [])
+    t.equal(await bus.deadLetters.replay(name), 0, 'nothing left to replay')
+  })
+
+  t.test('an invalid event is refused before anything is sent', async (t) => {
+    const { bus, service } = await harness.open(t)
+    const seen: string[] = []
+    await bus.subscribe({ service: service('strict'), bindings: ['#'], handler: async (e) => (seen.push(e.id), done) })
+    const broken = { ...leadSynced('bad-1'), data: { outcome: 'created' } } as unknown as AnyEvent
+    await t.rejects(bus.publish([leadSynced('good-in-bad-batch'), broken]), ContractError)
+    await t.rejects(bus.publish(broken), { code: 'CONTRACT_VIOLATION', field: '/data' })
+    await bus.publish(leadSynced('after'))
+    await waitFor(() => seen.length >= 1, 'the valid event')
+    t.same(seen, ['after'], 'no part of a refused batch was delivered')
+  })
+
+  t.test('dead letters of an unknown service are an error, not an empty list', async (t) => {
+    const { bus, service } = await harness.open(t)
+    await t.rejects(bus.deadLetters.list(service('never-subscribed')), QueueNotFoundError)
+    await t.rejects(bus.deadLetters.purge(service('never-subscribed')), { code: 'QUEUE_NOT_FOUND' })
+  })
+
+  t.test('close waits for in-flight handlers, then refuses publishes', async (t) => {
+    const { bus, service } = await harness.open(t)
+    const held = gate()
+    let started = false
+    let finished = false
+    await bus.subscribe({
+      service: service('closing'),
+      bindings: ['lead.synced.v1'],
+      handler: async () => {
+        started = true
+        await held.promise
+        finished = true
+        return done
+      },
+    })
+    await bus.publish(leadSynced())
+    await waitFor(() => started, 'handler started')
+    t.ok(bus.isReady(), 'ready while open')
+    let closed = false
+    const closing = bus.close({ deadlineMs: 5_000 }).then(() => (closed = true))
+    await waitFor(() => !bus.isReady(), 'not ready once closing')
+    t.notOk(closed, 'close is still waiting for the handler')
+    held.open()
+    await closing
+    t.ok(finished, 'the in-flight handler finished before close resolved')
+    await t.rejects(bus.publish(leadSynced()), BrokerUnavailableError)
+  })
+
+  t.test('cancelling a subscription stops deliveries to it after in-flight work finishes', async (t) => {
+    const { bus, service } = await harness.open(t)
+    const name = service('cancel')
+    const first: string[] = []
+    const second: string[] = []
+    const subscription = await bus.subscribe({ service: name, bindings: ['lead.synced.v1'], handler: async (e) => (first.push(e.id), done) })
+    await bus.publish(leadSynced('c-1'))
+    await waitFor(() => first.length === 1, 'first delivery')
+    await subscription.cancel()
+    await bus.publish(leadSynced('c-2'))
+    // The queue outlives the consumer: a later replica picks up what arrived meanwhile.
+    await bus.subscribe({ service: name, bindings: ['lead.synced.v1'], handler: async (e) => (second.push(e.id), done) })
+    await waitFor(() => second.length === 1, 'delivery to the new replica')
+    t.same(first, ['c-1'])
+    t.same(second, ['c-2'])
+  })
+
+  t.test('an event published before its consumer first starts waits in a declared queue', async (t) => {
+    const { bus, service } = await harness.open(t, { early: ['lead.synced.v1'] })
+    await bus.publish([leadSynced('early-1'), metaLeadgen('early-unbound')])
+    const seen: string[] = []
+    await bus.subscribe({ service: service('early'), bindings: ['lead.synced.v1'], handler: async (e) => (seen.push(e.id), done) })
+    await bus.publish(leadSynced('early-2'))
+    await waitFor(() => seen.length === 2, 'both events')
+    t.same(seen, ['early-1', 'early-2'], 'the early event was kept, in order; the unbound one never arrived')
+  })
+}

@@ -1,0 +1,142 @@
+/**
+ * startSlackStandIn: Slack Web API methods the notifier uses — chat.postMessage, users.lookupByEmail,
+ * conversations.open — under `/api/`, accepting form-urlencoded (what @slack/web-api sends) and JSON
+ * bodies, with bearer-token checks, `ok:false` errors (HTTP 200), HTTP 429 + Retry-After, and a record of
+ * every request. In memory, test/local use only; it does not model channels' membership or Block Kit validation.
+ */
+import type http from 'node:http';
+import { listen, readBody, sendJson } from '../http.js';
+
+export interface SlackRequest {
+  method: string;
+  /** Parsed arguments (JSON-stringified form fields such as `blocks` are parsed back). */
+  args: Record<string, unknown>;
+  contentType: string;
+  authorization: string | undefined;
+  status: number;
+  error?: string;
+}
+
+export interface SlackMessage {
+  channel: string;
+  ts: string;
+  text: string | undefined;
+  blocks: unknown;
+  thread_ts?: string;
+}
+
+export interface SlackStandInOptions {
+  token: string;
+  port?: number;
+  /** email → user id; default one user. */
+  users?: Record<string, string>;
+  /** Channel ids that exist (user ids and DM ids always work); default C0GENERAL, C0LEADS. */
+  channels?: string[];
+}
+
+export interface SlackStandIn {
+  /** e.g. http://127.0.0.1:1234/api/ — for @slack/web-api's slackApiUrl. */
+  url: string;
+  readonly messages: readonly SlackMessage[];
+  readonly requests: readonly SlackRequest[];
+  rateLimitNext(n: number, retryAfterSeconds?: number): void;
+  /** The next n calls answer `{ok:false, error}` (default error "internal_error"). */
+  failNext(n: number, error?: string): void;
+  users: Map<string, string>;
+  close(): Promise<void>;
+}
+
+function parseArgs(body: Buffer, contentType: string): Record<string, unknown> {
+  const text = body.toString('utf8');
+  if (contentType.includes('application/json')) {
+    try { return JSON.parse(text) as Record<string, unknown>; } catch { return {}; }
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(text)) {
+    // @slack/web-api JSON-stringifies non-scalar arguments (blocks, attachments, metadata).
+    if ((k === 'blocks' || k === 'attachments' || k === 'metadata') && (v.startsWith('[') || v.startsWith('{'))) {
+      try { out[k] = JSON.parse(v); continue; } catch { /* keep the raw string */ }
+    }
+    out[k] = v;
+  }
+  return out;
+}
+
+export async function startSlackStandIn(opts: SlackStandInOptions): Promise<SlackStandIn> {
+  const users = new Map(Object.entries(opts.users ?? { 'sara@example.com': 'U0SARA0001' }));
+  const channels = new Set(opts.channels ?? ['C0GENERAL', 'C0LEADS']);
+  const messages: SlackMessage[] = [];
+  const requests: SlackRequest[] = [];
+  let rateLimited: number[] = [];
+  let failures: string[] = [];
+  let tsCounter = 0;
+  const nextTs = (): string => `${Math.floor(Date.now() / 1000)}.${String(++tsCounter).padStart(6, '0')}`;
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    const u = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const method = u.pathname.replace(/^\/api\//, '');
+    const contentType = req.headers['content-type'] ?? '';
+    const args = { ...Object.fromEntries(u.searchParams), ...parseArgs(body, contentType) };
+    const authorization = req.headers.authorization;
+    const entry: SlackRequest = { method, args, contentType, authorization, status: 200 };
+    requests.push(entry);
+    const answer = (payload: Record<string, unknown>, status = 200, headers: Record<string, string> = {}): void => {
+      entry.status = status;
+      if (payload['ok'] === false) entry.error = payload['error'] as string;
+      sendJson(res, status, payload, headers);
+    };
+    const retryAfter = rateLimited.shift();
+    if (retryAfter !== undefined) return answer({ ok: false, error: 'ratelimited' }, 429, { 'Retry-After': String(retryAfter) });
+    const bearer = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1] ?? (typeof args['token'] === 'string' ? args['token'] : undefined);
+    if (!bearer) return answer({ ok: false, error: 'not_authed' });
+    if (bearer !== opts.token) return answer({ ok: false, error: 'invalid_auth' });
+    const injected = failures.shift();
+    if (injected) return answer({ ok: false, error: injected });
+    const isUser = (c: string): boolean => /^[UW][A-Z0-9]+$/.test(c) && [...users.values()].includes(c);
+
+    switch (method) {
+      case 'chat.postMessage': {
+        const channel = typeof args['channel'] === 'string' ? args['channel'] : '';
+        const text = typeof args['text'] === 'string' ? args['text'] : undefined;
+        const blocks = args['blocks'];
+        if (!channel) return answer({ ok: false, error: 'channel_not_found' });
+        if (!channels.has(channel) && !isUser(channel) && !channel.startsWith('D')) return answer({ ok: false, error: 'channel_not_found' });
+        if (!text && !(Array.isArray(blocks) && blocks.length > 0)) return answer({ ok: false, error: 'no_text' });
+        if (blocks !== undefined && (!Array.isArray(blocks) || blocks.length > 50)) return answer({ ok: false, error: 'invalid_blocks' });
+        if (text && text.length > 40000) return answer({ ok: false, error: 'msg_too_long' });
+        const ts = nextTs();
+        const resolved = isUser(channel) ? `D${channel.slice(1)}` : channel;
+        const msg: SlackMessage = { channel: resolved, ts, text, blocks, ...(typeof args['thread_ts'] === 'string' ? { thread_ts: args['thread_ts'] } : {}) };
+        messages.push(msg);
+        return answer({ ok: true, channel: resolved, ts, message: { type: 'message', subtype: 'bot_message', text: text ?? '', ts, bot_id: 'B0STANDIN1', ...(Array.isArray(blocks) ? { blocks } : {}) } });
+      }
+      case 'users.lookupByEmail': {
+        const email = typeof args['email'] === 'string' ? args['email'].toLowerCase() : '';
+        const id = users.get(email);
+        if (!id) return answer({ ok: false, error: 'users_not_found' });
+        return answer({ ok: true, user: { id, name: email.split('@')[0], profile: { email }, deleted: false, is_bot: false } });
+      }
+      case 'conversations.open': {
+        const ids = typeof args['users'] === 'string' ? args['users'].split(',') : [];
+        if (ids.length === 0 || !ids.every(isUser)) return answer({ ok: false, error: 'user_not_found' });
+        return answer({ ok: true, channel: { id: `D${(ids[0] as string).slice(1)}` } });
+      }
+      default:
+        return answer({ ok: false, error: 'unknown_method' }, 404);
+    }
+  }
+
+  const server = await listen((req, res) => {
+    handle(req, res).catch(() => { res.writeHead(500); res.end(); });
+  }, opts.port ?? 0);
+  return {
+    url: `http://127.0.0.1:${server.port}/api/`,
+    get messages() { return messages; },
+    get requests() { return requests; },
+    rateLimitNext: (n, retryAfterSeconds = 1) => { for (let i = 0; i < n; i++) rateLimited.push(retryAfterSeconds); },
+    failNext: (n, error = 'internal_error') => { for (let i = 0; i < n; i++) failures.push(error); },
+    users,
+    close: () => { rateLimited = []; failures = []; return server.close(); },
+  };
+}

@@ -1,0 +1,3 @@
+# Pure helpers with no Odoo import, so the project's CI can test them without Odoo.
+from . import backoff
+from . import signature

@@ -1,0 +1,43 @@
+// Decoding of raw request bodies: strict UTF-8, JSON that keeps integers beyond 2^53 exact (Meta ad ids
+// are 18 digits and JSON.parse rounds them), and urlencoded forms. Never throws anything but InvalidPayload.
+import { parse as parseLossless } from 'lossless-json'
+import { InvalidPayload } from './errors.js'
+
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+export function decodeUtf8(raw: Buffer): string {
+  if (raw.length === 0) throw new InvalidPayload('body is empty')
+  try {
+    return utf8.decode(raw)
+  } catch {
+    throw new InvalidPayload('body is not valid UTF-8')
+  }
+}
+
+/** Integers that are not safe as JS numbers stay decimal strings; everything else is a number. */
+function parseNumber(text: string): number | string {
+  const value = Number(text)
+  return Number.isSafeInteger(value) || !/^-?\d+$/.test(text) ? value : text
+}
+
+export function parseJson(raw: Buffer): unknown {
+  const text = decodeUtf8(raw)
+  try {
+    return parseLossless(text, null, parseNumber)
+  } catch (error) {
+    const detail = error instanceof Error ? error.message.replace(/\s+/g, ' ').slice(0, 120) : 'syntax error'
+    throw new InvalidPayload(`body is not valid JSON: ${detail}`)
+  }
+}
+
+export function parseUrlEncoded(raw: Buffer): Record<string, string> {
+  const fields: Record<string, string> = {}
+  for (const [key, value] of new URLSearchParams(decodeUtf8(raw))) fields[key] = value
+  return fields
+}
+
+/** First validation error of a TypeBox check as "<path> <problem>", e.g. "/entry/0/changes must be array". */
+export function describeErrors(errors: Iterable<{ instancePath: string; message: string }>): string {
+  for (const error of errors) return `${error.instancePath || 'body'} ${error.message}`
+  return 'body is invalid'
+}

@@ -1,0 +1,23 @@
+// The ingress process: reads the environment, connects the bus, listens, shuts down on SIGTERM/SIGINT.
+// The only file with side effects; everything else is built by buildApp(deps).
+import { HUB_QUEUES, createAmqpBus } from '@gassistant/bus'
+import { createLogger, createMetrics, onShutdown, runMain } from '@gassistant/runtime'
+import { buildApp } from './app.js'
+import { loadIngressEnv } from './config.js'
+
+await runMain(async () => {
+  const { env, config } = loadIngressEnv()
+  const log = createLogger({ service: 'ingress', level: env.LOG_LEVEL })
+  // Declaring the consumers' queues up front: an event published before its consumer first started
+  // would otherwise be unroutable and lost.
+  const bus = await createAmqpBus({ url: env.AMQP_URL, log, connectionName: 'ingress', declare: HUB_QUEUES })
+  const app = await buildApp({ bus, config, log, metrics: createMetrics('ingress') })
+  onShutdown(
+    async () => {
+      await app.close()
+      await bus.close()
+    },
+    { log, deadlineMs: 10_000 },
+  )
+  await app.listen({ port: env.PORT, host: env.HOST })
+}, { service: 'ingress' })

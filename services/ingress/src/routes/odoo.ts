@@ -1,0 +1,173 @@
+// Odoo addon webhook (odoo-addon/g_assistant_connector "Payload contract"): `{id, event, timestamp,
+// database, model, record, changed}` signed with X-GAssistant-Signature. Lead events → inbound.odoo.lead.v1,
+// order events → inbound.odoo.order.v1; `test.ping` and events we do not know are acknowledged without one
+// (an addon newer than the hub must not be retried forever). Must never publish an unsigned or replayed body.
+import type { AnyEvent } from '@gassistant/contracts'
+import type { FastifyPluginAsync } from 'fastify'
+import Type, { type Static } from 'typebox'
+import { Compile } from 'typebox/compile'
+import { describeErrors, parseJson } from '../body.js'
+import { InvalidPayload } from '../errors.js'
+import type { Publisher } from '../publish.js'
+import { verifyGAssistantSignature } from '../signature.js'
+import { rawBody, requireJson } from './raw.js'
+
+const OdooId = Type.Integer({ minimum: 1 })
+/** The addon sends `null` for an empty value (Odoo's `false` is converted). */
+const Text = Type.Optional(Type.Union([Type.String(), Type.Null()]))
+const NamedRef = Type.Optional(Type.Union([Type.Object({ id: OdooId, name: Type.String() }), Type.Null()]))
+const UserRef = Type.Optional(Type.Union([Type.Object({ id: OdooId, name: Text, email: Text }), Type.Null()]))
+
+const Payload = Compile(
+  Type.Object({
+    event: Type.String({ minLength: 1 }),
+    timestamp: Type.String({ format: 'date-time' }),
+    database: Type.String({ minLength: 1 }),
+    model: Type.String({ minLength: 1 }),
+    record: Type.Record(Type.String(), Type.Unknown()),
+    changed: Type.Optional(Type.Array(Type.String())),
+  }),
+)
+
+const LeadRecord = Compile(
+  Type.Object({
+    id: OdooId,
+    name: Type.String(),
+    partner_name: Text,
+    contact_name: Text,
+    email_from: Text,
+    phone: Text,
+    stage: NamedRef,
+    user: UserRef,
+    team: NamedRef,
+    expected_revenue: Type.Optional(Type.Number()),
+    probability: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+    source: Text,
+    medium: Text,
+    campaign: Text,
+    gassistant_ref: Text,
+    write_date: Type.String({ minLength: 1 }),
+  }),
+)
+
+const OrderRecord = Compile(
+  Type.Object({
+    id: OdooId,
+    name: Type.String(),
+    state: Type.String({ minLength: 1 }),
+    partner: NamedRef,
+    amount_total: Type.Number(),
+    currency: Text,
+    opportunity_id: Type.Optional(Type.Union([OdooId, Type.Null()])),
+    user: UserRef,
+    validity_date: Text,
+    write_date: Type.String({ minLength: 1 }),
+  }),
+)
+
+const LEAD_EVENTS = ['lead.created', 'lead.updated', 'lead.stage_changed', 'lead.won', 'lead.lost'] as const
+const ORDER_EVENTS = ['order.quotation_sent', 'order.confirmed', 'order.cancelled'] as const
+
+/** Drops null/undefined/'' so optional contract fields are absent rather than empty. */
+function present<T extends Record<string, unknown>>(fields: T): { [K in keyof T]: Exclude<T[K], null | undefined> } {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== null && value !== undefined && value !== '')) as never
+}
+
+function user(ref: Static<typeof UserRef> | undefined) {
+  return ref ? { user: present({ id: ref.id, name: ref.name, email: ref.email }) } : {}
+}
+
+function check<T>(validator: { Check(value: unknown): value is T; Errors(value: unknown): Iterable<{ instancePath: string; message: string }> }, value: unknown): T {
+  if (!validator.Check(value)) throw new InvalidPayload(`/record${describeErrors(validator.Errors(value)).replace(/^body/, '')}`)
+  return value
+}
+
+export function odooEvents(body: unknown, publisher: Publisher): AnyEvent[] {
+  if (!Payload.Check(body)) throw new InvalidPayload(describeErrors(Payload.Errors(body)))
+  const changed = body.changed ? { changed: body.changed } : {}
+  const base = { database: body.database, occurredAt: new Date(body.timestamp).toISOString() }
+  if ((LEAD_EVENTS as readonly string[]).includes(body.event)) {
+    if (body.model !== 'crm.lead') throw new InvalidPayload(`/model must be crm.lead for ${body.event}`)
+    const r = check(LeadRecord, body.record)
+    const utm = present({ source: r.source, medium: r.medium, campaign: r.campaign })
+    return [
+      publisher.event({
+        type: 'inbound.odoo.lead.v1',
+        id: `odoo:crm.lead:${r.id}:${r.write_date}`,
+        subject: `odoo:crm.lead:${r.id}`,
+        data: {
+          action: body.event as (typeof LEAD_EVENTS)[number],
+          ...base,
+          lead: {
+            ...present({
+              id: r.id,
+              name: r.name,
+              partnerName: r.partner_name,
+              contactName: r.contact_name,
+              email: r.email_from,
+              phone: r.phone,
+              expectedRevenue: r.expected_revenue,
+              probability: r.probability,
+              externalRef: r.gassistant_ref,
+              writeDate: r.write_date,
+            }),
+            ...(r.stage ? { stage: r.stage } : {}),
+            ...(r.team ? { team: r.team } : {}),
+            ...user(r.user),
+            ...(Object.keys(utm).length > 0 ? { utm } : {}),
+          },
+          ...changed,
+        },
+      }),
+    ]
+  }
+  if ((ORDER_EVENTS as readonly string[]).includes(body.event)) {
+    if (body.model !== 'sale.order') throw new InvalidPayload(`/model must be sale.order for ${body.event}`)
+    const r = check(OrderRecord, body.record)
+    return [
+      publisher.event({
+        type: 'inbound.odoo.order.v1',
+        id: `odoo:sale.order:${r.id}:${r.write_date}`,
+        subject: `odoo:sale.order:${r.id}`,
+        data: {
+          action: body.event as (typeof ORDER_EVENTS)[number],
+          ...base,
+          order: {
+            ...present({
+              id: r.id,
+              name: r.name,
+              state: r.state,
+              amountTotal: r.amount_total,
+              currency: r.currency,
+              opportunityId: r.opportunity_id,
+              validityDate: r.validity_date,
+              writeDate: r.write_date,
+            }),
+            ...(r.partner ? { partner: r.partner } : {}),
+            ...user(r.user),
+          },
+          ...changed,
+        },
+      }),
+    ]
+  }
+  return []
+}
+
+export interface OdooRouteOptions {
+  webhookSecret: string
+  publisher: Publisher
+  clock: () => Date
+}
+
+export const odooRoutes: FastifyPluginAsync<OdooRouteOptions> = async (app, { webhookSecret, publisher, clock }) => {
+  app.post('/webhooks/odoo', async (request) => {
+    requireJson(request)
+    const raw = rawBody(request)
+    verifyGAssistantSignature(raw, request.headers, webhookSecret, clock())
+    const body = parseJson(raw)
+    const events = odooEvents(body, publisher)
+    if (events.length === 0) request.log.info({ odoo_event: (body as { event: string }).event }, 'odoo event acknowledged without publishing')
+    return { received: true, ...(await publisher.publish(request, events)) }
+  })
+}

@@ -1,0 +1,38 @@
+// The lead-processor's environment, as one TypeBox schema (names shared with DESIGN.md's contract).
+// Secrets (ODOO_PASSWORD, META_APP_SECRET, META_PAGE_TOKENS) are never logged or echoed.
+import Type, { type Static } from 'typebox'
+
+export const LeadProcessorEnv = Type.Object({
+  AMQP_URL: Type.String({ minLength: 1 }),
+  ODOO_URL: Type.String({ minLength: 1 }),
+  ODOO_DB: Type.String({ minLength: 1 }),
+  ODOO_USER: Type.String({ minLength: 1 }),
+  ODOO_PASSWORD: Type.String({ minLength: 1 }),
+  META_APP_SECRET: Type.String({ minLength: 1 }),
+  /** JSON object: page id → page access token. */
+  META_PAGE_TOKENS: Type.Record(Type.String(), Type.String(), { default: {} }),
+  GRAPH_API_URL: Type.String({ default: 'https://graph.facebook.com/v25.0' }),
+  PORT: Type.Integer({ default: 9101 }),
+  HOST: Type.String({ default: '0.0.0.0' }),
+  LOG_LEVEL: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace')], { default: 'info' }),
+  /** Region for national phone forms (ISO 3166 alpha-2). */
+  DEFAULT_PHONE_REGION: Type.String({ pattern: '^[A-Za-z]{2}$', default: 'SA' }),
+  /** JSON file: form id (Meta) or form key (web) → question key → crm.lead field. */
+  FORM_MAPPING_FILE: Type.Optional(Type.String()),
+  /** Text file of numbers not to call, one per line, any format, `#` comments. */
+  DO_NOT_CALL_FILE: Type.Optional(Type.String()),
+  /** Meta testing-tool leads: `flag` (synced with TEST_LEAD) or `reject` (lead.rejected.v1). */
+  TEST_LEADS: Type.Union([Type.Literal('flag'), Type.Literal('reject')], { default: 'flag' }),
+  /** crm.lead type of new leads (Odoo 17 defaults to opportunity when the Leads setting is off). */
+  LEAD_TYPE: Type.Union([Type.Literal('lead'), Type.Literal('opportunity')], { default: 'lead' }),
+  /** Salesperson of new leads; unset = none (otherwise Odoo would make the API user the salesperson). */
+  LEAD_USER_ID: Type.Optional(Type.Integer({ minimum: 1 })),
+  /** An open lead of the same person created within this many days absorbs a new enquiry. */
+  REPEAT_WINDOW_DAYS: Type.Number({ minimum: 0, default: 30 }),
+  LOCK_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 15_000 }),
+  PREFETCH: Type.Integer({ minimum: 1, default: 10 }),
+  /** Comma-separated retry delays in ms (default: the bus's 1 s, 5 s, 30 s, 60 s, 60 s). */
+  RETRY_DELAYS_MS: Type.Optional(Type.String({ pattern: '^[0-9]+(,[0-9]+)*$' })),
+})
+
+export type LeadProcessorConfig = Static<typeof LeadProcessorEnv>

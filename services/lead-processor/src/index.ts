@@ -1,0 +1,16 @@
+// Public surface of @gassistant/lead-processor: the service factory (used by main.ts and the all-in-one
+// hub), its configuration schema, and the pure pieces other packages may reuse.
+export { SERVICE, createLeadProcessor } from './service.js'
+export type { LeadProcessor, LeadProcessorDeps } from './service.js'
+export { LeadProcessorEnv } from './config.js'
+export type { LeadProcessorConfig } from './config.js'
+export { processingConfigFrom } from './settings.js'
+export { createGraphClient, appSecretProof } from './graph/client.js'
+export type { GraphClient, GraphClientOptions } from './graph/client.js'
+export { GraphError } from './graph/errors.js'
+export { createMemoryLocks, LockTimeoutError } from './sync/locks.js'
+export type { PersonLocks } from './sync/locks.js'
+export { createAmqpLocks } from './sync/amqp-locks.js'
+export { normalizePhone } from './normalize/phone.js'
+export { normalizeEmail } from './normalize/email.js'
+export { normalizeName } from './normalize/name.js'

@@ -1,0 +1,133 @@
+// The processor over the in-process bus and the Odoo/Graph stand-ins: what ends up in Odoo.
+import t from 'tap'
+import { createEvent, type AnyEvent } from '@gassistant/contracts'
+import { createMemoryBus } from '@gassistant/bus'
+import { PAGE_ID, fixtureLead, odooClientFor, leadgenEvent, memoryLog, processorFor, startStandIns, waitFor } from './helpers/harness.js'
+
+async function setup(t: Tap.Test, opts: { addonInstalled?: boolean } = {}) {
+  const s = await startStandIns(opts)
+  const bus = createMemoryBus()
+  const published: AnyEvent[] = []
+  await bus.subscribe({ service: 'observer', bindings: ['lead.#'], handler: async (e) => { published.push(e); return { kind: 'done' } } })
+  const logs = memoryLog()
+  const { processor, odoo } = processorFor(bus, s, { log: logs.log })
+  await processor.start()
+  t.teardown(async () => { await processor.stop(); await bus.close(); odoo.close(); await s.close() })
+  // Read back over XML-RPC, as a user of Odoo would see the leads (many2one as [id, name]).
+  const reader = odooClientFor(s.odooServer)
+  t.teardown(() => reader.close())
+  const leads = () => reader.searchRead<Record<string, unknown> & { id: number }>('crm.lead', [], { order: 'id asc', context: { active_test: false } })
+  const tagNames = async (lead: Record<string, unknown>) =>
+    (await reader.read<{ name: string }>('crm.tag', lead['tag_ids'] as number[], ['name'])).map((r) => r.name).sort()
+  return { s, bus, published, leads, logs, tagNames }
+}
+
+function whatsapp(messageId: string, waId: string, text: string, name = 'سارة خالد'): AnyEvent {
+  return createEvent({
+    type: 'inbound.whatsapp.message.v1', source: '/test', id: `wa:${messageId}`,
+    data: { messageId, waId, profileName: name, phoneNumberId: '106540352242922', timestamp: '2026-01-08T10:33:20.000Z', messageType: 'text', text },
+  })
+}
+
+for (const addonInstalled of [true, false]) {
+  t.test(`a Meta lead becomes one clean Odoo lead (addon ${addonInstalled ? 'installed' : 'absent'})`, async (t) => {
+    const { s, bus, published, leads } = await setup(t, { addonInstalled })
+    s.graphServer.addLead(fixtureLead())
+    await bus.publish(leadgenEvent('2100000000000001'))
+    await waitFor('lead.synced', () => published.find((e) => e.type === 'lead.synced.v1'))
+    await bus.publish(leadgenEvent('2100000000000001'))
+    await waitFor('second lead.synced', () => published.filter((e) => e.type === 'lead.synced.v1').length === 2)
+    const all = await leads()
+    t.equal(all.length, 1, 'a redelivered event creates no second lead')
+    const lead = all[0]!
+    t.equal(lead['contact_name'], 'محمد عبدالله القحطاني')
+    t.equal(lead['email_from'], 'm.qahtani@gmail.com')
+    t.equal(lead['phone'], '+966551234567')
+    t.equal(lead['city'], 'الرياض')
+    t.equal(lead['type'], 'lead')
+    t.equal(lead['user_id'], false, 'the API user is not made salesperson')
+    t.equal(lead[addonInstalled ? 'gassistant_ref' : 'referred'], 'meta:2100000000000001')
+    t.match(String(lead['description']), /ما_هي_ميزانيتك؟: 10,000 - 50,000 ريال/)
+    t.equal((lead['source_id'] as [number, string])[1], 'Instagram')
+    t.equal((lead['medium_id'] as [number, string])[1], 'Paid')
+    t.equal((lead['campaign_id'] as [number, string])[1], 'حملة رمضان 2026 / Ramadan')
+    t.equal((lead['country_id'] as [number, string])[1], 'Saudi Arabia')
+    const notes = s.odooServer.messages('crm.lead', lead['id'] as number).filter((m) => String(m['body']).includes('[meta:2100000000000001]'))
+    t.equal(notes.length, 1, 'one chatter note, even after the redelivery')
+    t.match(String(notes[0]!['body']), /New lead from Meta Lead Ads \(Instagram\)/)
+    const synced = published.find((e) => e.type === 'lead.synced.v1')!
+    t.match(synced.data, { outcome: 'created', leadId: lead['id'], externalRef: 'meta:2100000000000001', channel: 'meta', flags: [] })
+  })
+}
+
+t.test('a second enquiry of the same person within the window updates the open lead', async (t) => {
+  const { s, bus, published, leads, tagNames } = await setup(t)
+  s.graphServer.addLead(fixtureLead({ field_data: [{ name: 'email', values: ['m.qahtani@gmail.com'] }, { name: 'phone_number', values: ['0551234567'] }] }))
+  await bus.publish(leadgenEvent('2100000000000001'))
+  await waitFor('first sync', () => published.some((e) => e.type === 'lead.synced.v1'))
+  s.graphServer.addLead(fixtureLead({ id: '2100000000000002', platform: 'fb', field_data: [{ name: 'full_name', values: ['محمد القحطاني'] }, { name: 'phone_number', values: ['+966 55 123 4567'] }, { name: 'city', values: ['جدة'] }] }))
+  await bus.publish(leadgenEvent('2100000000000002'))
+  const merged = await waitFor('merge', () => published.find((e) => e.type === 'lead.synced.v1' && e.data.outcome === 'merged'))
+  await bus.publish(leadgenEvent('2100000000000002'))
+  await waitFor('replayed merge', () => published.filter((e) => e.type === 'lead.synced.v1').length === 3)
+  const all = await leads()
+  t.equal(all.length, 1)
+  const lead = all[0]!
+  t.equal(lead['contact_name'], 'محمد القحطاني', 'an empty field is filled')
+  t.equal(lead['email_from'], 'm.qahtani@gmail.com', 'nothing is overwritten')
+  t.match(merged.data, { outcome: 'merged', leadId: lead['id'], flags: ['REPEAT_ENQUIRY'] })
+  t.same(await tagNames(lead), ['REPEAT_ENQUIRY'])
+  const repeats = s.odooServer.messages('crm.lead', lead['id'] as number).filter((m) => /New enquiry from Meta Lead Ads \(Facebook\)/.test(String(m['body'])))
+  t.equal(repeats.length, 1, 'one "new enquiry" note, even after the redelivery')
+})
+
+t.test('WhatsApp: an unknown number becomes a lead, later messages go to its chatter', async (t) => {
+  const { bus, published, leads, s } = await setup(t)
+  await bus.publish(whatsapp('wamid.A', '966567654321', 'السلام عليكم، كم سعر الباقة Gold؟ 🙏'))
+  await waitFor('created', () => published.some((e) => e.type === 'lead.synced.v1' && e.data.outcome === 'created'))
+  await bus.publish(whatsapp('wamid.B', '966567654321', 'ممكن عرض سعر؟'))
+  await bus.publish(whatsapp('wamid.B', '966567654321', 'ممكن عرض سعر؟'))
+  await waitFor('updates', () => published.filter((e) => e.type === 'lead.synced.v1' && e.data.outcome === 'updated').length === 2)
+  const all = await leads()
+  t.equal(all.length, 1)
+  t.equal(all[0]!['phone'], '+966567654321')
+  t.equal(all[0]!['contact_name'], 'سارة خالد')
+  t.match(String(all[0]!['description']), /كم سعر الباقة Gold؟ 🙏/)
+  const bodies = s.odooServer.messages('crm.lead', all[0]!['id'] as number).map((m) => String(m['body']))
+  t.equal(bodies.filter((b) => b.includes('ممكن عرض سعر؟')).length, 1, 'a redelivered message is logged once')
+})
+
+t.test('flags become tags; a lead nobody can reach is rejected', async (t) => {
+  const { s, bus, published, leads, tagNames } = await setup(t)
+  s.graphServer.addLead(fixtureLead({ id: '2100000000000005', field_data: [{ name: 'email', values: ['x@mailinator.com'] }, { name: 'phone_number', values: ['050 000 0000'] }] }))
+  s.graphServer.addLead(fixtureLead({ id: '2100000000000006', field_data: [{ name: 'email', values: ['not-an-email'] }, { name: 'phone_number', values: ['123'] }] }))
+  await bus.publish([leadgenEvent('2100000000000005'), leadgenEvent('2100000000000006')])
+  const synced = await waitFor('synced', () => published.find((e) => e.type === 'lead.synced.v1'))
+  const rejected = await waitFor('rejected', () => published.find((e) => e.type === 'lead.rejected.v1'))
+  t.same(synced.data.flags, ['DISPOSABLE_EMAIL', 'DO_NOT_CALL'])
+  const lead = (await leads())[0]!
+  t.same(await tagNames(lead), ['DISPOSABLE_EMAIL', 'DO_NOT_CALL'])
+  t.equal(lead['gassistant_flags'], 'DISPOSABLE_EMAIL,DO_NOT_CALL')
+  t.match(rejected.data, { channel: 'meta', externalRef: 'meta:2100000000000006', reasons: [{ code: 'NO_CONTACT' }], flags: ['INVALID_EMAIL', 'INVALID_PHONE'] })
+  t.equal((await leads()).length, 1)
+})
+
+t.test('an Odoo validation fault parks the event with the fault', async (t) => {
+  const { s, bus } = await setup(t)
+  s.graphServer.addLead(fixtureLead())
+  s.odooServer.faults.failNext(1, 'validation')
+  await bus.publish(leadgenEvent('2100000000000001'))
+  const parked = await waitFor('parked', async () => (await bus.deadLetters.list('lead-processor'))[0])
+  t.match(parked.reason, /ODOO_VALIDATION/)
+})
+
+t.test('an expired page token parks with a reason naming the page', async (t) => {
+  const { s, bus, logs } = await setup(t)
+  s.graphServer.addLead(fixtureLead())
+  s.graphServer.expireToken(PAGE_ID)
+  await bus.publish(leadgenEvent('2100000000000001'))
+  const parked = await waitFor('parked', async () => (await bus.deadLetters.list('lead-processor'))[0])
+  t.match(parked.reason, new RegExp(`GRAPH_TOKEN_INVALID: the access token of Facebook page ${PAGE_ID} is expired`))
+  t.ok(logs.lines.some((l) => l.level === 'error' && l['page_id'] === PAGE_ID), 'an error log names the page')
+  t.notOk(logs.lines.some((l) => JSON.stringify(l).includes('page-token-test')), 'the token never reaches a log')
+})
