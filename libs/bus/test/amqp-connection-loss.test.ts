@@ -1,11 +1,11 @@
-// The acceptance test for recovery: every connection on the broker is force-closed (as an operator or
+// The acceptance test for recovery: every connection is force-closed (as an operator or
 // a broker failover would) in the middle of a stream of 1,000 events. Every event must be handled —
 // duplicates allowed, nothing lost, nothing parked — with no help beyond what an ingress does anyway:
 // publish again what was refused with a retryable error (its 503 makes the sender retry).
 import t from 'tap'
 import { BrokerUnavailableError, PublishTimeoutError, done, silentLogger, type Bus, type BusLogger } from '../src/index.js'
 import { leadSynced } from './helpers/events.js'
-import { closeAllConnections, rabbitScope } from './helpers/rabbit.js'
+import { rabbitScope, rabbitVhost } from './helpers/rabbit.js'
 import { waitFor } from './helpers/wait.js'
 
 const TOTAL = 1_000
@@ -42,7 +42,9 @@ async function publishUntilConfirmed(bus: Bus, batch: Parameters<Bus['publish']>
 }
 
 t.test('all connections force-closed mid-stream of 1,000 events: every event handled, none lost, none parked', async (t) => {
-  const scope = await rabbitScope(t)
+  // Its own vhost, so the force-close hits every connection of this test and none of other tests'.
+  const vhost = await rabbitVhost(t)
+  const scope = await rabbitScope(t, vhost.url)
   const name = scope.service('stream')
   const handled = new Set<string>()
   let deliveries = 0
@@ -77,7 +79,7 @@ t.test('all connections force-closed mid-stream of 1,000 events: every event han
   const started = performance.now()
   let killedAt = 0
   // rabbitmqctl takes a second or two to act; the stream is under way when it does.
-  const kill = closeAllConnections('test').then(() => {
+  const kill = vhost.closeAllConnections().then(() => {
     killedAt = performance.now()
   })
   for (let i = 0; i < TOTAL; i += BATCH) {

@@ -18,6 +18,7 @@ export type Command =
 /** A command line that does not say what to do; the CLI exits 2 with the usage line. */
 export class UsageError extends Error {
   readonly code = 'USAGE'
+  override readonly name = 'UsageError'
 }
 
 const DEFAULT_LIMIT = 100
@@ -86,13 +87,16 @@ export function errorLine(error: unknown, url: string): string {
   let text = error instanceof Error ? error.message : String(error)
   const code = (error as { code?: unknown } | null)?.code
   if (code === 'QUEUE_NOT_FOUND') text = `unknown service: no dead-letter queue on this broker (${text})`
-  let password = ''
+  // The password as written in the URL (percent-encoded) and as sent to the broker (decoded).
+  const secrets = new Set<string>()
   try {
-    password = decodeURIComponent(new URL(url).password)
+    const { password } = new URL(url)
+    secrets.add(password)
+    secrets.add(decodeURIComponent(password))
   } catch {
     // Not a URL: nothing to hide beyond the URL itself, which is never printed.
   }
-  if (password !== '') text = text.split(password).join('***')
+  for (const secret of secrets) if (secret !== '') text = text.split(secret).join('***')
   return `error: ${text.replace(/\s+/g, ' ')}`
 }
 
@@ -102,8 +106,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     command = parseCommand(argv)
   } catch (error) {
     if (!(error instanceof UsageError)) throw error
-    console.error(`error: ${error.message}`)
-    console.error(USAGE)
+    // One line: what was wrong, then how to say it.
+    console.error(`error: ${error.message}; ${USAGE}`)
     return 2
   }
   if (command.kind === 'help') {

@@ -49,7 +49,7 @@ export const SAMPLE_META_LEADS = [
     field_data: [
       { name: 'full_name', values: ['Layla Hassan'] },
       { name: 'email', values: ['layla.hassan@example.ae'] },
-      { name: 'phone_number', values: ['050 123 4567'] },
+      { name: 'phone_number', values: ['+971 50 123 4567'] },
       { name: 'company_name', values: ['Desert Rose Trading'] },
     ],
   },

@@ -35,6 +35,32 @@ export interface ErrorBody {
   message: string
 }
 
+/** Headers every response has before helmet runs; whatever else the probe answers with is helmet's. */
+const BASE_HEADERS = new Set(['content-type', 'content-length', 'date', 'connection', 'keep-alive'])
+
+/**
+ * The headers @fastify/helmet sets, computed once. @fastify/helmet rebuilds helmet's middleware (CSP
+ * directive parsing included) on every request, which cost ~8% of the ingress's CPU under load; our
+ * responses are JSON/text with one static policy, so the same headers are applied from a constant.
+ */
+async function helmetHeaders(): Promise<Record<string, string>> {
+  const probe = Fastify()
+  // The services answer JSON and text, never HTML: the tightest policy, and far fewer bytes per response
+  // than helmet's default (a page-oriented CSP).
+  await probe.register(helmet, {
+    global: true,
+    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+  })
+  probe.get('/', async () => 'probe')
+  const response = await probe.inject({ method: 'GET', url: '/' })
+  await probe.close()
+  const headers: Record<string, string> = {}
+  for (const [name, value] of Object.entries(response.headers)) {
+    if (!BASE_HEADERS.has(name) && typeof value === 'string') headers[name] = value
+  }
+  return headers
+}
+
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
   const { log, metrics, ready } = options
   const app = Fastify({
@@ -72,7 +98,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     if (closing) void reply.header('connection', 'close')
     return payload
   })
-  await app.register(helmet, { global: true })
+  const securityHeaders = await helmetHeaders()
+  app.addHook('onRequest', (_request, reply, done) => {
+    void reply.headers(securityHeaders)
+    done()
+  })
 
   app.addHook('onResponse', async (request, reply) => {
     const status = reply.statusCode

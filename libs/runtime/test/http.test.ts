@@ -18,6 +18,8 @@ t.test('healthz answers 200 with helmet headers', async (t) => {
   t.same(res.json(), { ok: true })
   t.equal(res.headers['x-content-type-options'], 'nosniff')
   t.ok(res.headers['strict-transport-security'], 'HSTS set')
+  t.equal(res.headers['content-security-policy'], "default-src 'none';frame-ancestors 'none'", 'an API policy: nothing may load')
+  t.equal(res.headers['x-frame-options'], 'SAMEORIGIN')
 })
 
 t.test('readyz reports the checks, 503 when one fails', async (t) => {

@@ -136,3 +136,10 @@ class TestOutboxRetry(GassistantCase):
         with freeze_time(datetime.now() + timedelta(hours=1)):
             self.cron()
         self.assertEqual((row.state, len(self.hub.requests)), ("pending", 1))
+
+    def test_the_retry_cron_runs_every_minute_forever(self):
+        cron = self.env.ref("g_assistant_connector.ir_cron_gassistant_outbox_deliver")
+        self.assertTrue(cron.active)
+        self.assertEqual((cron.interval_number, cron.interval_type), (1, "minutes"))
+        if "numbercall" in cron._fields:  # 16.0/17.0 only: the default 1 = run once
+            self.assertEqual(cron.numbercall, -1)

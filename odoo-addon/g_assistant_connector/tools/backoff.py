@@ -3,7 +3,7 @@
 """Retry schedule of the webhook outbox. Pure, standard library only: never import odoo here."""
 
 # First retry after 30 s, doubling up to 6 h: with the default limit of 12 attempts a
-# delivery keeps trying for about 24 hours before it is given up (state "failed").
+# delivery keeps trying for about 14.5 hours before it is given up (state "failed").
 BASE_DELAY = 30
 MAX_DELAY = 6 * 3600
 DEFAULT_MAX_ATTEMPTS = 12

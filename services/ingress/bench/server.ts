@@ -1,7 +1,7 @@
 // Benchmark target, run as a child process of ingress.ts: the real ingress app on the real RabbitMQ
 // (exchange from BENCH_EXCHANGE), or with BENCH_BARE=1 a bare Fastify handler that parses JSON and answers.
 // Reports its port to the parent over IPC.
-import { createAmqpBus } from '@gassistant/bus'
+import { createAmqpBus, createMemoryBus } from '@gassistant/bus'
 import { createLogger, createMetrics } from '@gassistant/runtime'
 import Fastify from 'fastify'
 import { buildApp } from '../src/app.js'
@@ -15,7 +15,7 @@ if (process.env.BENCH_BARE === '1') {
   send({ port: (app.server.address() as { port: number }).port })
 } else {
   const log = createLogger({ service: 'ingress', level: process.env.LOG_LEVEL ?? 'info' })
-  const bus = await createAmqpBus({ url: process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672', exchange: process.env.BENCH_EXCHANGE ?? 'bench', log, connectionName: 'ingress-bench' })
+  const bus = process.env.BENCH_BUS === 'memory' ? createMemoryBus() : await createAmqpBus({ url: process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672', exchange: process.env.BENCH_EXCHANGE ?? 'bench', log, connectionName: 'ingress-bench' })
   const app = await buildApp({
     bus,
     log,

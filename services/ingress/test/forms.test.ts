@@ -52,6 +52,7 @@ t.test('unknown forms, wrong credentials and unusable bodies are refused; nothin
   const signed = (b: string, secret = 'contact-form-secret', at = T) => ({ 'x-gassistant-signature': signGAssistant(secret, at, b) })
   const cases: [string, string, string, Record<string, string>, number, string][] = [
     ['unknown form', '/webhooks/forms/nope', body, { 'x-api-key': 'partner-api-key-123' }, 404, 'UNKNOWN_FORM'],
+    ['an inherited property name as form key', '/webhooks/forms/constructor', body, { 'x-api-key': 'partner-api-key-123' }, 404, 'UNKNOWN_FORM'],
     ['form key with bad characters', '/webhooks/forms/..%2Fetc', body, {}, 404, 'UNKNOWN_FORM'],
     ['no credentials', '/webhooks/forms/contact', body, {}, 401, 'MISSING_SIGNATURE'],
     ['wrong form secret', '/webhooks/forms/contact', body, signed(body, 'partner-api-key-123'), 401, 'INVALID_SIGNATURE'],

@@ -51,21 +51,50 @@ export interface Received {
   raw: Buffer
 }
 
-/** Records every message published to `exchange` through an exclusive, auto-deleted queue. */
+/**
+ * Records every message published to `exchange` through a queue bound with `#`. Other suites on this
+ * broker force-close all connections (the bus's recovery test), so the recorder reconnects, and its queue
+ * is neither exclusive nor auto-deleted (it would vanish with the connection); `x-expires` is the safety net.
+ */
 export async function recordExchange(t: Test, exchange: string): Promise<Received[]> {
-  const connection = await amqp.connect(AMQP_URL)
-  const channel = await connection.createChannel()
-  await channel.assertExchange(exchange, 'topic', { durable: true })
-  const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true })
-  await channel.bindQueue(queue, exchange, '#')
+  const queue = `${exchange}.recorder`
   const received: Received[] = []
-  await channel.consume(queue, (message) => {
-    if (!message) return
-    received.push({ routingKey: message.fields.routingKey, event: JSON.parse(message.content.toString('utf8')), raw: message.content })
-    channel.ack(message)
-  })
+  let stopped = false
+  let current: amqp.ChannelModel | undefined
+  const connect = async (): Promise<void> => {
+    const connection = await amqp.connect(AMQP_URL)
+    current = connection
+    connection.on('error', () => undefined)
+    connection.on('close', () => {
+      if (!stopped) void retry()
+    })
+    const channel = await connection.createChannel()
+    await channel.assertExchange(exchange, 'topic', { durable: true })
+    await channel.assertQueue(queue, { durable: false, arguments: { 'x-expires': 120_000 } })
+    await channel.bindQueue(queue, exchange, '#')
+    await channel.consume(queue, (message) => {
+      if (!message) return
+      received.push({ routingKey: message.fields.routingKey, event: JSON.parse(message.content.toString('utf8')), raw: message.content })
+      channel.ack(message)
+    })
+  }
+  const retry = async (): Promise<void> => {
+    for (let attempt = 0; attempt < 100 && !stopped; attempt++) {
+      try {
+        return await connect()
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+    }
+  }
+  await connect()
   t.teardown(async () => {
-    await channel.deleteExchange(exchange).catch(() => undefined)
+    stopped = true
+    const connection = current
+    if (!connection) return
+    const channel = await connection.createChannel().catch(() => undefined)
+    await channel?.deleteQueue(queue).catch(() => undefined)
+    await channel?.deleteExchange(exchange).catch(() => undefined)
     await connection.close().catch(() => undefined)
   })
   return received

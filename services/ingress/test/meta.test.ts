@@ -95,6 +95,10 @@ t.test('bad signatures and bad bodies are refused and nothing is published', asy
     if (message) t.match(res.json().message, message, `${name}: names the problem`)
     t.notMatch(res.body, /at .*\.ts|node_modules/, `${name}: no stack trace`)
   }
+  const personal = '{"object":"page","email": m.qahtani@gmail.com}'
+  const quoted = await post(app, '/webhooks/meta', personal, { 'x-hub-signature-256': hubSignature(personal) })
+  t.equal(quoted.statusCode, 400)
+  t.notMatch(quoted.body, /qahtani/, 'a JSON error never quotes the body')
   const empty = await post(app, '/webhooks/meta', '', { 'x-hub-signature-256': hubSignature('') })
   t.equal(empty.statusCode, 400, 'empty body: 400')
   t.equal(empty.json().message, 'body is empty')

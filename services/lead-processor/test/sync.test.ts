@@ -1,10 +1,10 @@
 // The processor over the in-process bus and the Odoo/Graph stand-ins: what ends up in Odoo.
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { createEvent, type AnyEvent } from '@gassistant/contracts'
 import { createMemoryBus } from '@gassistant/bus'
 import { PAGE_ID, fixtureLead, odooClientFor, leadgenEvent, memoryLog, processorFor, startStandIns, waitFor } from './helpers/harness.js'
 
-async function setup(t: Tap.Test, opts: { addonInstalled?: boolean } = {}) {
+async function setup(t: Test, opts: { addonInstalled?: boolean } = {}) {
   const s = await startStandIns(opts)
   const bus = createMemoryBus()
   const published: AnyEvent[] = []

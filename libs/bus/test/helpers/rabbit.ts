@@ -20,11 +20,11 @@ export interface RabbitScope {
   channel(): Promise<amqplib.Channel>
 }
 
-export async function rabbitScope(t: Test): Promise<RabbitScope> {
+export async function rabbitScope(t: Test, amqpUrl = AMQP_URL): Promise<RabbitScope> {
   const run = randomBytes(4).toString('hex')
   const exchange = `test.events.${run}`
   const services = new Set<string>()
-  const connection = await amqplib.connect(AMQP_URL)
+  const connection = await amqplib.connect(amqpUrl)
   // A test may force-close every connection on the broker, this one included: a closed helper
   // connection must not crash the test process, and cleanup opens its own.
   connection.on('error', () => undefined)
@@ -33,7 +33,7 @@ export async function rabbitScope(t: Test): Promise<RabbitScope> {
   t.teardown(async () => {
     for (const bus of buses) await bus.close({ deadlineMs: 200 })
     await connection.close().catch(() => undefined)
-    const cleanup = await amqplib.connect(AMQP_URL)
+    const cleanup = await amqplib.connect(amqpUrl)
     const channel = await cleanup.createChannel()
     for (const service of services) {
       for (const queue of [queueName(service), deadQueueName(service), ...ALL_DELAYS.map((d) => retryQueueName(service, d))]) {
@@ -52,7 +52,7 @@ export async function rabbitScope(t: Test): Promise<RabbitScope> {
       return name
     },
     async bus(options = {}) {
-      const bus = await createAmqpBus({ url: AMQP_URL, exchange, connectTimeoutMs: 3_000, ...options })
+      const bus = await createAmqpBus({ url: amqpUrl, exchange, connectTimeoutMs: 3_000, ...options })
       buses.push(bus)
       return bus
     },
@@ -64,10 +64,27 @@ export async function rabbitScope(t: Test): Promise<RabbitScope> {
   }
 }
 
+const run = promisify(execFile)
+const rabbitmqctl = (...args: string[]) => run('rabbitmqctl', args, { timeout: 30_000 })
+
 /**
- * Closes every client connection on the broker, as an operator or a broker failover would
- * (`rabbitmqctl close_all_connections`). Affects every client of the broker, not only this test's.
+ * A virtual host of its own for this test, deleted (with everything in it) at teardown. Lets a test
+ * force-close every connection without touching other tests that share the broker.
  */
-export async function closeAllConnections(reason = 'test'): Promise<void> {
-  await promisify(execFile)('rabbitmqctl', ['close_all_connections', reason], { timeout: 30_000 })
+export async function rabbitVhost(t: Test): Promise<{ url: string; closeAllConnections(): Promise<void> }> {
+  const vhost = `gassistant-test-${randomBytes(4).toString('hex')}`
+  await rabbitmqctl('add_vhost', vhost)
+  t.teardown(async () => {
+    await rabbitmqctl('delete_vhost', vhost)
+  })
+  const url = new URL(AMQP_URL)
+  await rabbitmqctl('set_permissions', '-p', vhost, decodeURIComponent(url.username), '.*', '.*', '.*')
+  url.pathname = `/${encodeURIComponent(vhost)}`
+  return {
+    url: url.toString(),
+    // What an operator's `rabbitmqctl close_all_connections` or a broker failover does, to this vhost only.
+    async closeAllConnections() {
+      await rabbitmqctl('close_all_connections', '-p', vhost, 'test')
+    },
+  }
 }

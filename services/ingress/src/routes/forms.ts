@@ -89,7 +89,7 @@ export interface FormRouteOptions {
 export const formRoutes: FastifyPluginAsync<FormRouteOptions> = async (app, { forms, publisher, clock }) => {
   app.post<{ Params: { formKey: string } }>('/webhooks/forms/:formKey', async (request) => {
     const { formKey } = request.params
-    const credentials = FORM_KEY.test(formKey) ? forms[formKey] : undefined
+    const credentials = FORM_KEY.test(formKey) && Object.hasOwn(forms, formKey) ? forms[formKey] : undefined
     if (!credentials) throw new UnknownForm()
     const raw = rawBody(request)
     const now = clock()

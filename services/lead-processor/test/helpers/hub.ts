@@ -5,6 +5,7 @@
 // Must never leave anything behind on the broker: every queue and the exchange are deleted in teardown.
 import { createHmac, randomUUID } from 'node:crypto'
 import amqp from 'amqplib'
+import type { Test } from 'tap'
 import { createAmqpBus, deadQueueName, queueName, retryQueueName, type Bus } from '@gassistant/bus'
 import { buildApp } from '@gassistant/ingress'
 import type { OdooClient } from '@gassistant/odoo'
@@ -67,7 +68,7 @@ export interface Hub {
   notes(leadId: number): string[]
 }
 
-export async function startHub(t: Tap.Test): Promise<Hub> {
+export async function startHub(t: Test): Promise<Hub> {
   const run = randomUUID().slice(0, 8)
   const exchange = `test.lp.e2e.${run}`
   const service = `lead-processor-${run}`

@@ -1,0 +1,171 @@
+// The operator CLI (`pnpm hub dead ...`) run as operators run it: a subprocess against the real
+// RabbitMQ, on an exchange and service unique to this run, removed afterwards. Plus its pure parser.
+import { execFile } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
+import t from 'tap'
+import { createEvent, EventType } from '@gassistant/contracts'
+import { DEFAULT_RETRY, createAmqpBus, deadQueueName, park, queueName, retryQueueName, type Bus } from '@gassistant/bus'
+import { USAGE, errorLine, parseCommand } from '../src/cli.js'
+
+const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672'
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
+const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
+
+/** The slice of amqplib the checks and cleanup need; borrowed from the bus, the hub has no direct dependency. */
+interface RawChannel {
+  checkQueue(queue: string): Promise<{ messageCount: number }>
+  deleteQueue(queue: string): Promise<unknown>
+  deleteExchange(exchange: string): Promise<unknown>
+}
+interface RawConnection {
+  createChannel(): Promise<RawChannel>
+  close(): Promise<void>
+}
+const amqplib = createRequire(fileURLToPath(import.meta.resolve('@gassistant/bus')))('amqplib') as {
+  connect(url: string): Promise<RawConnection>
+}
+
+interface CliResult {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+function hub(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--conditions=gassistant-source', '--import', 'tsx', CLI, ...args],
+      { cwd: ROOT, env: { ...process.env, AMQP_URL, ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1
+        resolve({ code, stdout, stderr })
+      },
+    )
+  })
+}
+
+async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await read()
+    if (ok(value)) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+function leadSynced(id: string) {
+  return createEvent({
+    type: EventType.LeadSynced,
+    source: '/lead-processor',
+    id,
+    data: {
+      outcome: 'created',
+      leadId: 42,
+      externalRef: 'meta:2100000000000001',
+      channel: 'meta',
+      sourceEventId: 'meta:2100000000000001',
+      flags: [],
+      lead: { name: 'طلب عرض سعر', contactName: 'محمد عبدالله', city: 'الرياض' },
+    },
+  })
+}
+
+t.test('parseCommand turns arguments into a command, or a UsageError', async (t) => {
+  t.same(parseCommand(['dead', 'list', 'scoring']), { kind: 'list', service: 'scoring', limit: 100 })
+  t.same(parseCommand(['dead', 'list', 'scoring', '--limit', '5']), { kind: 'list', service: 'scoring', limit: 5 })
+  t.same(parseCommand(['dead', 'replay', 'scoring']), { kind: 'replay', service: 'scoring' })
+  t.same(parseCommand(['dead', 'replay', 'scoring', '--id', 'a', '--id', 'b']), { kind: 'replay', service: 'scoring', eventIds: ['a', 'b'] })
+  t.same(parseCommand(['dead', 'purge', 'scoring']), { kind: 'purge', service: 'scoring' })
+  t.same(parseCommand(['--help']), { kind: 'help' })
+  for (const bad of [[], ['dead'], ['dead', 'list'], ['live', 'list', 'x'], ['dead', 'drop', 'x'], ['dead', 'list', 'x', '--limit', '0'],
+    ['dead', 'purge', 'x', '--id', 'a'], ['dead', 'list', 'x', 'y'], ['dead', 'list', 'x', '--force']]) {
+    t.throws(() => parseCommand(bad), { name: 'UsageError', code: 'USAGE' }, `refuses: ${bad.join(' ') || '(nothing)'}`)
+  }
+})
+
+t.test('errorLine never shows the password of the broker URL', async (t) => {
+  const line = errorLine(new Error('connect failed for amqp://hub:p%40ss@mq:5672 (p@ss)'), 'amqp://hub:p%40ss@mq:5672')
+  t.notMatch(line, /p@ss|p%40ss/)
+  t.match(line, /^error: /)
+})
+
+t.test('dead list, replay and purge on a real dead-letter queue', async (t) => {
+  const run = randomBytes(4).toString('hex')
+  const exchange = `test.events.${run}`
+  const service = `t${run}-cli`
+  const env = { AMQP_EXCHANGE: exchange }
+  const raw = await amqplib.connect(AMQP_URL)
+  const channel = await raw.createChannel()
+  const bus: Bus = await createAmqpBus({ url: AMQP_URL, exchange, connectTimeoutMs: 3_000 })
+  t.teardown(async () => {
+    await bus.close({ deadlineMs: 200 })
+    const queues = [queueName(service), deadQueueName(service), ...DEFAULT_RETRY.delaysMs.map((delay) => retryQueueName(service, delay))]
+    for (const queue of new Set(queues)) await channel.deleteQueue(queue)
+    await channel.deleteExchange(exchange)
+    await raw.close()
+  })
+  const parkAll = () =>
+    bus.subscribe({ service, bindings: ['lead.synced.v1'], handler: async () => park('phone number is not a number') })
+
+  // Arrange: one parked message, and no consumer left to take it once replayed.
+  const event = leadSynced(`cli-${run}`)
+  let subscription = await parkAll()
+  await bus.publish(event)
+  await until(() => bus.deadLetters.list(service), (list) => list.length === 1, 'the parked message')
+  await subscription.cancel()
+
+  const listed = await hub(['dead', 'list', service], env)
+  t.equal(listed.code, 0, `list exits 0 (${listed.stderr.trim()})`)
+  const lines = listed.stdout.trim().split('\n')
+  t.match(lines[0], new RegExp(`^cli-${run}  lead\\.synced\\.v1  attempts=1  parked_at=\\d{4}-\\d\\d-\\d\\dT\\S+  reason=phone number is not a number$`))
+  t.equal(lines[1], `1 parked message(s) in ${service}.dead`)
+  t.notMatch(listed.stdout, /محمد/, 'the body (personal data) is never printed')
+
+  const replayed = await hub(['dead', 'replay', service, '--id', event.id], env)
+  t.equal(replayed.code, 0)
+  t.equal(replayed.stdout.trim(), `replayed 1 of 1 requested parked message(s) from ${service}.dead to ${service}`)
+  t.equal((await channel.checkQueue(queueName(service))).messageCount, 1, 'the message is in the service queue again')
+  t.equal((await channel.checkQueue(deadQueueName(service))).messageCount, 0, 'and no longer parked')
+
+  // The replayed message is consumed (and parked again) by the next consumer: it really was back.
+  subscription = await parkAll()
+  await until(() => bus.deadLetters.list(service), (list) => list.length === 1, 'the message parked again')
+  await subscription.cancel()
+  const purged = await hub(['dead', 'purge', service], env)
+  t.equal(purged.code, 0)
+  t.equal(purged.stdout.trim(), `purged 1 parked message(s) from ${service}.dead`)
+  t.equal((await channel.checkQueue(deadQueueName(service))).messageCount, 0, 'the dead-letter queue is empty')
+
+  const empty = await hub(['dead', 'list', service], env)
+  t.equal(empty.stdout.trim(), `0 parked message(s) in ${service}.dead`)
+})
+
+t.test('errors are one line on stderr with a non-zero exit', async (t) => {
+  const run = randomBytes(4).toString('hex')
+  // The CLI declares its exchange on connect: a unique one, removed afterwards.
+  const exchange = `test.events.${run}`
+  t.teardown(async () => {
+    const raw = await amqplib.connect(AMQP_URL)
+    await (await raw.createChannel()).deleteExchange(exchange)
+    await raw.close()
+  })
+  const [usage, unknown, unreachable] = await Promise.all([
+    hub(['dead', 'frobnicate', 'scoring']),
+    hub(['dead', 'list', `t${run}-never-declared`], { AMQP_EXCHANGE: exchange }),
+    hub(['dead', 'purge', 'scoring'], { AMQP_URL: 'amqp://guest:s3cret-pw@127.0.0.1:1' }),
+  ])
+  t.equal(usage.code, 2, 'usage error exits 2')
+  t.equal(usage.stderr.trim(), `error: unknown action: dead frobnicate; ${USAGE}`)
+  t.equal(usage.stdout, '')
+
+  t.equal(unknown.code, 1, 'unknown service exits 1')
+  t.equal(unknown.stderr.trim(), `error: unknown service: no dead-letter queue on this broker (queue not found: t${run}-never-declared.dead)`)
+
+  t.equal(unreachable.code, 1, 'unreachable broker exits 1')
+  t.equal(unreachable.stderr.trim(), 'error: message broker unavailable at 127.0.0.1:1/')
+  t.notMatch(unreachable.stderr, /s3cret-pw/)
+})
