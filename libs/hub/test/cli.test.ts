@@ -2,8 +2,8 @@
 // RabbitMQ, on an exchange and service unique to this run, removed afterwards. Plus its pure parser.
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
+import amqplib from 'amqplib'
 import t from 'tap'
 import { createEvent, EventType } from '@gassistant/contracts'
 import { DEFAULT_RETRY, createAmqpBus, deadQueueName, park, queueName, retryQueueName, type Bus } from '@gassistant/bus'
@@ -12,20 +12,6 @@ import { USAGE, errorLine, parseCommand } from '../src/cli.js'
 const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672'
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
-
-/** The slice of amqplib the checks and cleanup need; borrowed from the bus, the hub has no direct dependency. */
-interface RawChannel {
-  checkQueue(queue: string): Promise<{ messageCount: number }>
-  deleteQueue(queue: string): Promise<unknown>
-  deleteExchange(exchange: string): Promise<unknown>
-}
-interface RawConnection {
-  createChannel(): Promise<RawChannel>
-  close(): Promise<void>
-}
-const amqplib = createRequire(fileURLToPath(import.meta.resolve('@gassistant/bus')))('amqplib') as {
-  connect(url: string): Promise<RawConnection>
-}
 
 interface CliResult {
   code: number

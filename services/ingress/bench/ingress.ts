@@ -94,8 +94,8 @@ try {
   const halfFigures: Figures = { rps: halfRun.ok / DURATION, p50: halfRun.p50, p99: halfRun.p99, errors: 0, non2xx: halfRun.failed }
 
   const row = (name: string, f: Figures) =>
-    `${name.padEnd(34)} ${f.rps.toFixed(0).padStart(8)} ${String(f.p50).padStart(8)} ${String(f.p99).padStart(8)} ${String(f.errors + f.non2xx).padStart(8)}`
-  console.log(`\n${'target'.padEnd(34)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'failed'.padStart(8)}`)
+    `${name.padEnd(42)} ${f.rps.toFixed(0).padStart(8)} ${String(f.p50).padStart(8)} ${String(f.p99).padStart(8)} ${String(f.errors + f.non2xx).padStart(8)}`
+  console.log(`\n${'target'.padEnd(42)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'failed'.padStart(8)}`)
   console.log(row('bare Fastify handler', bareFigures))
   console.log(row('ingress → RabbitMQ (confirmed)', ingressFigures))
   console.log(row(`ingress at half peak (${half} req/s, paced)`, halfFigures))
