@@ -9,6 +9,8 @@ const env = process.env
 const hub = env['HUB_URL'] ?? `http://127.0.0.1:${LOCAL.hubPort}`
 const odooUrl = env['ODOO_URL'] ?? `http://127.0.0.1:${LOCAL.odooPort}`
 const appSecret = env['META_APP_SECRET'] ?? LOCAL.metaAppSecret
+const WHATSAPP_PERSON = 'أحمد علي'
+const FORM_PERSON = 'Omar Al-Farsi'
 const out = (line: string): void => void process.stdout.write(`${line}\n`)
 
 async function post(path: string, body: string, headers: Record<string, string>): Promise<void> {
@@ -39,7 +41,7 @@ const whatsapp = JSON.stringify({
   entry: [{ id: '102290129340398', changes: [{ field: 'messages', value: {
     messaging_product: 'whatsapp',
     metadata: { display_phone_number: '966112345678', phone_number_id: '106540352242922' },
-    contacts: [{ profile: { name: 'أحمد علي' }, wa_id: '201001234567' }],
+    contacts: [{ profile: { name: WHATSAPP_PERSON }, wa_id: '201001234567' }],
     messages: [{
       from: '201001234567', id: `wamid.demo${now}`, timestamp: String(now), type: 'text',
       text: { body: 'مرحبا، شفت الإعلان وعايز أعرف التفاصيل' },
@@ -50,7 +52,7 @@ const whatsapp = JSON.stringify({
 await post('/webhooks/whatsapp', whatsapp, metaSignature(whatsapp))
 
 const form = JSON.stringify({
-  name: 'Omar Al-Farsi',
+  name: FORM_PERSON,
   email: 'omar.alfarsi@example.com',
   phone: '+968 9212 3456',
   message: 'Please send me a quote for 20 users.',
@@ -64,16 +66,19 @@ await post(`/webhooks/forms/${LOCAL.formKey}`, form, { 'x-gassistant-signature':
 
 const odoo = createOdooClient({ url: odooUrl, db: env['ODOO_DB'] ?? LOCAL.odooDb, username: env['ODOO_USER'] ?? LOCAL.odooUser, password: env['ODOO_PASSWORD'] ?? LOCAL.odooPassword, timeoutMs: 5_000 })
 const expected = SAMPLE_META_LEADS.length + 2
+// The demo's people only, so a real Odoo's other leads stay out of the listing.
+const metaNames = SAMPLE_META_LEADS.map((lead) => lead.field_data.find((field) => field.name === 'full_name')?.values[0]?.trim().replace(/\s+/g, ' '))
+const people = [...metaNames, WHATSAPP_PERSON, FORM_PERSON]
 const deadline = Date.now() + 15_000
 let leads: Record<string, unknown>[] = []
 while (Date.now() < deadline) {
-  leads = await odoo.searchRead('crm.lead', [], { fields: ['name', 'contact_name', 'email_from', 'phone', 'city', 'source_id', 'medium_id', 'campaign_id', 'tag_ids', 'type'], order: 'id asc' })
+  leads = await odoo.searchRead('crm.lead', [['contact_name', 'in', people]], { fields: ['name', 'contact_name', 'email_from', 'phone', 'city', 'source_id', 'medium_id', 'campaign_id', 'tag_ids', 'type'], order: 'id asc' })
   if (leads.length >= expected) break
   await new Promise((resolve) => setTimeout(resolve, 250))
 }
 const label = (v: unknown): string => (Array.isArray(v) ? String(v[1]) : v === false || v === undefined ? '—' : String(v))
 out('')
-out(`Odoo (${odooUrl}) now holds ${leads.length} lead(s):`)
+out(`Odoo (${odooUrl}) holds ${leads.length} lead(s) of these people (a second run finds the same leads: never one twice):`)
 for (const lead of leads) {
   out(`  #${String(lead['id'])} ${label(lead['name'])}`)
   out(`     contact ${label(lead['contact_name'])} | ${label(lead['email_from'])} | ${label(lead['phone'])} | city ${label(lead['city'])}`)

@@ -84,9 +84,9 @@ await runMain(async () => {
   out(`  bus:        ${env['AMQP_URL'] ? 'RabbitMQ' : 'in-process (AMQP_URL unset)'}`)
   out(`  Odoo:       ${processorEnv.ODOO_URL} db=${processorEnv.ODOO_DB}${standIn('ODOO_URL')}`)
   out(`  Graph API:  ${processorEnv.GRAPH_API_URL}${standIn('GRAPH_API_URL')}`)
-  if (!process.env['META_APP_SECRET']) {
-    out(`  test secrets: META_APP_SECRET=${LOCAL.metaAppSecret} META_VERIFY_TOKEN=${LOCAL.metaVerifyToken} ODOO_WEBHOOK_SECRET=${LOCAL.odooWebhookSecret}, form "${LOCAL.formKey}" secret ${LOCAL.formSecret}`)
-  }
+  // Only the samples' own test secrets are shown: a secret the user set never reaches the terminal.
+  const defaulted = ['META_APP_SECRET', 'META_VERIFY_TOKEN', 'ODOO_WEBHOOK_SECRET', 'FORM_SECRETS'].filter((name) => !process.env[name])
+  if (defaulted.length > 0) out(`  test secrets: ${defaulted.map((name) => `${name}=${localDefaults[name] ?? ''}`).join(' ')}`)
   out('Send webhooks to:')
   out(`  Meta Lead Ads  POST ${base}/webhooks/meta`)
   out(`  WhatsApp       POST ${base}/webhooks/whatsapp`)
