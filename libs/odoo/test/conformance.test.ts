@@ -21,7 +21,8 @@ async function targets(): Promise<Target[]> {
       options: { url: process.env['ODOO_URL'] as string, db: process.env['ODOO_DB'] as string, username: process.env['ODOO_USER'] as string, password: process.env['ODOO_PASSWORD'] as string, timeoutMs: 60_000 },
     }];
   }
-  const v17 = await startOdooStandIn({ version: '17.0' });
+  // 17.0 with the addon (its unique reference), 19.0 without: both shapes the hub meets.
+  const v17 = await startOdooStandIn({ version: '17.0', addonInstalled: true });
   const v19 = await startOdooStandIn({ version: '19.0' });
   return [
     { label: `stand-in Odoo 17.0 over XML-RPC at ${v17.url}`, standIn: v17, options: { url: v17.url, db: v17.db, username: v17.username, password: v17.password, transport: 'auto' } },
@@ -193,6 +194,21 @@ for (const target of await targets()) {
       t.match((badDomain as Error).message, /Invalid field crm\.lead\.x_nope/);
       const check = await odoo.create('crm.lead', { name: `${marker} p`, probability: 150 }).catch((e: unknown) => e);
       t.type(check, OdooValidationError, 'an SQL check constraint is a validation error');
+    });
+
+    await t.test('the external reference: unique with the addon, an unknown field without it', async (t) => {
+      const ref = `${marker}:ref`;
+      if (!caps.hasAddon) {
+        const unknown = await odoo.create('crm.lead', { name: `${marker} ref`, gassistant_ref: ref }).catch((e: unknown) => e);
+        t.type(unknown, OdooFaultError, 'without the addon the field does not exist');
+        return;
+      }
+      leadIds.push(await odoo.create('crm.lead', { name: `${marker} ref`, gassistant_ref: ref }));
+      const second = await odoo.create('crm.lead', { name: `${marker} ref again`, gassistant_ref: ref }).catch((e: unknown) => e);
+      t.type(second, OdooValidationError, 'a second lead with the same reference is refused');
+      t.equal((second as OdooValidationError).retryable, false);
+      t.match((second as Error).message, /Another lead already has this G-Assistant reference/);
+      t.equal(await odoo.searchCount('crm.lead', [['gassistant_ref', '=', ref]]), 1, 'one lead holds it');
     });
 
     await t.test('utm find-or-create returns the same id, also when two clients race', async (t) => {

@@ -93,7 +93,7 @@ export function buildSchema(opts: SchemaOptions): Map<string, ModelDef> {
       name: 'crm.lead', description: 'Lead/Opportunity', recName: 'name', order: 'priority desc, id desc', mailThread: true,
       fields: { ...COMMON, ...leadFields },
       checks: [[(r) => typeof r['probability'] !== 'number' || (r['probability'] >= 0 && r['probability'] <= 100), 'The probability of closing the deal should be between 0% and 100%!']],
-      unique: opts.addonInstalled ? [['gassistant_ref', 'This G-Assistant reference is already used by another lead.']] : [],
+      unique: opts.addonInstalled ? [['gassistant_ref', 'Another lead already has this G-Assistant reference.']] : [],
       defaults: (env, store) => ({
         // 17.0: 'opportunity' unless the "Leads" setting is on, which it is not in a new database.
         type: 'opportunity', active: true, priority: '0', user_id: env.uid, company_id: 1, probability: 0,
