@@ -61,7 +61,7 @@ export function parseCommand(argv: readonly string[]): Command {
 }
 
 /** One parked message per line; the body is never shown (it may hold personal data). */
-export function formatParked(message: ParkedMessage): string {
+function formatParked(message: ParkedMessage): string {
   const reason = message.reason.replace(/\s+/g, ' ')
   return `${message.eventId || '(no id)'}  ${message.type || '(no type)'}  attempts=${message.attempts}  parked_at=${message.parkedAt || '?'}  reason=${reason}`
 }

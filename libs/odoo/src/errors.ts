@@ -96,10 +96,11 @@ const CONCURRENCY_PATTERNS = [
   /deadlock detected/,
   /LockNotAvailable/,
 ];
+const isConcurrency = (...texts: string[]): boolean => texts.some((t) => CONCURRENCY_PATTERNS.some((p) => p.test(t)));
 const MISSING_PATTERNS = [/Record does not exist or has been deleted/, /MissingError/];
 
 /** The last non-empty line of a traceback: "ValueError: Invalid field 'x' on model 'crm.lead'". */
-export function lastTracebackLine(text: string): string {
+function lastTracebackLine(text: string): string {
   const lines = text.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
   return lines[lines.length - 1] ?? text;
 }
@@ -123,7 +124,7 @@ export function errorFromFault(
     const last = lastTracebackLine(text);
     const exceptionName = exceptionNameOf(last);
     const details: OdooErrorDetails = { ...base, traceback: text, ...(exceptionName ? { exceptionName } : {}) };
-    if (CONCURRENCY_PATTERNS.some((p) => p.test(last))) return new OdooConcurrencyError(last, details);
+    if (isConcurrency(last)) return new OdooConcurrencyError(last, details);
     return new OdooFaultError(last, details);
   }
   switch (code) {
@@ -135,10 +136,10 @@ export function errorFromFault(
       if (MISSING_PATTERNS.some((p) => p.test(text))) {
         return new OdooMissingRecordError(text, { ...base, exceptionName: 'odoo.exceptions.MissingError' });
       }
-      if (CONCURRENCY_PATTERNS.some((p) => p.test(text))) return new OdooConcurrencyError(text, base);
+      if (isConcurrency(text)) return new OdooConcurrencyError(text, base);
       return new OdooValidationError(text, { ...base, exceptionName: 'odoo.exceptions.UserError' });
     default:
-      if (CONCURRENCY_PATTERNS.some((p) => p.test(text))) return new OdooConcurrencyError(text, base);
+      if (isConcurrency(text)) return new OdooConcurrencyError(text, base);
       return new OdooFaultError(lastTracebackLine(text), { ...base, traceback: text });
   }
 }
@@ -168,7 +169,7 @@ export function errorFromJson2(
   }
   if (/AccessDenied|AccessError|Unauthorized|Forbidden/.test(name)) return new OdooAccessDeniedError(message, details);
   if (/MissingError/.test(name)) return new OdooMissingRecordError(message, details);
-  if (CONCURRENCY_PATTERNS.some((p) => p.test(name) || p.test(message))) return new OdooConcurrencyError(message, details);
+  if (isConcurrency(name, message)) return new OdooConcurrencyError(message, details);
   if (/UserError|ValidationError|RedirectWarning|UnprocessableEntity/.test(name)) return new OdooValidationError(message, details);
   if (/ServiceUnavailable|BadGateway|GatewayTimeout/.test(name)) return new OdooTransportError(message, details);
   return new OdooFaultError(message, details);

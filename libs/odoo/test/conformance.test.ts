@@ -115,6 +115,12 @@ for (const target of await targets()) {
       t.same(Object.keys(all[0] ?? {}).sort(), ['id', 'name'], 'only the asked fields (plus id)');
       const byEmail = await odoo.searchRead<{ id: number }>('crm.lead', [['email_from', '=ilike', `layla.${marker}@example.ae`]], { fields: ['id'] });
       t.same(byEmail.map((r) => r.id), [manyIds[1]], '=ilike is a case-insensitive exact match');
+      const wildcard = await odoo.searchRead<{ id: number }>('crm.lead', [['email_from', '=ilike', `layla_${marker}@example.ae`]], { fields: ['id'] });
+      t.same(wildcard.map((r) => r.id), [manyIds[1]], "=ilike's `_` matches any one character, as in SQL");
+      const literal = await odoo.searchRead<{ id: number }>('crm.lead', [['email_from', '=ilike', `layla\\_${marker}@example.ae`]], { fields: ['id'] });
+      t.same(literal, [], 'a backslash makes `_` match only itself');
+      const escaped = await odoo.searchRead<{ id: number }>('crm.lead', [['email_from', '=ilike', `layla\\.${marker}@example.ae`]], { fields: ['id'] });
+      t.same(escaped.map((r) => r.id), [manyIds[1]], 'an escaped character matches itself');
       const orDomain = await odoo.searchRead<{ id: number }>('crm.lead', [mine, '|', ['phone', '=', '+201001234567'], ['email_from', 'ilike', `sara.${marker}`]], { fields: ['id'], order: 'id asc' });
       t.same(orDomain.map((r) => r.id), [manyIds[0], manyIds[2]], "prefix '|' inside an implicit '&'");
       const notLead = await odoo.searchRead<{ id: number }>('crm.lead', [mine, '!', ['type', '=', 'lead']], { fields: ['id'], order: 'id asc' });

@@ -50,7 +50,7 @@ export function sendJson(res: http.ServerResponse, status: number, body: unknown
 }
 
 /** JSON as Meta's Graph API writes it: non-ASCII as lowercase \uXXXX, "/" as "\/", "@" as "\u0040". */
-export function metaJson(body: unknown): string {
+function metaJson(body: unknown): string {
   return JSON.stringify(body)
     .replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
     .replace(/\//g, '\\/')

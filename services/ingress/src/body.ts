@@ -5,7 +5,7 @@ import { InvalidPayload } from './errors.js'
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
-export function decodeUtf8(raw: Buffer): string {
+function decodeUtf8(raw: Buffer): string {
   if (raw.length === 0) throw new InvalidPayload('body is empty')
   try {
     return utf8.decode(raw)
@@ -57,4 +57,16 @@ export function parseUrlEncoded(raw: Buffer): Record<string, string> {
 export function describeErrors(errors: Iterable<{ instancePath: string; message: string }>): string {
   for (const error of errors) return `${error.instancePath || 'body'} ${error.message}`
   return 'body is invalid'
+}
+
+/** A compiled TypeBox schema, as far as checking needs it. */
+export interface Checker<T> {
+  Check(value: unknown): value is T
+  Errors(value: unknown): Iterable<{ instancePath: string; message: string }>
+}
+
+/** The value, typed; or InvalidPayload naming its first error below `path` (e.g. "/record/id must be integer"). */
+export function checkAt<T>(checker: Checker<T>, value: unknown, path: string): T {
+  if (!checker.Check(value)) throw new InvalidPayload(`${path}${describeErrors(checker.Errors(value)).replace(/^body/, '')}`)
+  return value
 }

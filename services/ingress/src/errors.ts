@@ -17,10 +17,10 @@ export const VerificationFailed = createError('VERIFICATION_FAILED', 'subscripti
 export const UnknownForm = createError('UNKNOWN_FORM', 'unknown form key', 404)
 export const InvalidPayload = createError('INVALID_PAYLOAD', '%s', 400)
 export const RateLimited = createError('RATE_LIMITED', 'rate limit exceeded, retry in %s', 429)
-export const BrokerUnavailable = createError('BROKER_UNAVAILABLE', 'event broker unavailable, retry later', 503)
+const BrokerUnavailable = createError('BROKER_UNAVAILABLE', 'event broker unavailable, retry later', 503)
 
 /** Seconds a sender should wait before retrying after a 503. */
-export const RETRY_AFTER_SECONDS = 5
+const RETRY_AFTER_SECONDS = 5
 
 /** The broker could not confirm the events: 503 with Retry-After, so Meta/Odoo/forms retry. */
 export function brokerUnavailable(cause: unknown): Error {

@@ -5,7 +5,7 @@ import { InvalidSignature, MalformedSignature, MissingSignature, Sha1OnlySignatu
 
 export const GASSISTANT_HEADER = 'x-gassistant-signature'
 /** ±5 minutes (DESIGN.md "Signed webhooks"). */
-export const SIGNATURE_TOLERANCE_SECONDS = 300
+const SIGNATURE_TOLERANCE_SECONDS = 300
 
 function hmacHex(secret: string, ...parts: (string | Buffer)[]): string {
   const mac = createHmac('sha256', secret)

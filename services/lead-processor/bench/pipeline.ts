@@ -3,6 +3,7 @@
 // AMQP_URL is set. BENCH_LEADS (default 300) distinct leads, BENCH_CONCURRENCY (default 20) posters.
 import { createHmac, randomUUID } from 'node:crypto'
 import { createAmqpBus, createMemoryBus } from '@gassistant/bus'
+import { buildApp } from '@gassistant/ingress'
 import { createOdooClient } from '@gassistant/odoo'
 import { createLogger, createMetrics } from '@gassistant/runtime'
 import { startGraphStandIn, startOdooStandIn } from '@gassistant/sandbox'
@@ -27,8 +28,6 @@ const processor = createLeadProcessor({
   config: { defaultRegion: 'SA', formMapping: {}, doNotCall: new Set(), testLeads: 'flag', leadType: 'lead', userId: undefined, repeatWindowMs: 30 * 86_400_000, lockTimeoutMs: 15_000, prefetch: 50, service: amqpUrl ? `bench-lp-${randomUUID().slice(0, 8)}` : 'lead-processor' },
 })
 await processor.start()
-const ingressPackage = '@gassistant/ingress'
-const { buildApp } = (await import(ingressPackage)) as { buildApp(deps: Record<string, unknown>): Promise<{ listen(o: object): Promise<string>; close(): Promise<void> }> }
 const app = await buildApp({
   bus, log, metrics: createMetrics('ingress', { defaultMetrics: false }),
   config: { meta: { appSecret: SECRET, verifyToken: 'x' }, whatsapp: { appSecret: SECRET, verifyToken: 'x' }, odoo: { webhookSecret: 'bench-odoo-secret' }, forms: {}, trustProxy: [], bodyLimit: 1_048_576, rateLimit: { max: 1_000_000, windowMs: 60_000 } },

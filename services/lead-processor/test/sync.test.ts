@@ -81,8 +81,24 @@ t.test('a second enquiry of the same person within the window updates the open l
   t.equal(repeats.length, 1, 'one "new enquiry" note, even after the redelivery')
 })
 
+t.test('an underscore in an email is a character, not a wildcard: another person gets their own lead', async (t) => {
+  const { s, bus, published, leads } = await setup(t)
+  s.graphServer.addLead(fixtureLead({ id: '2100000000000007', field_data: [{ name: 'full_name', values: ['Mona Ali'] }, { name: 'email', values: ['mxali@example.com'] }] }))
+  s.graphServer.addLead(fixtureLead({ id: '2100000000000008', field_data: [{ name: 'full_name', values: ['Majed Ali'] }, { name: 'email', values: ['m_ali@example.com'] }] }))
+  await bus.publish(leadgenEvent('2100000000000007'))
+  await waitFor('first sync', () => published.some((e) => e.type === 'lead.synced.v1'))
+  await bus.publish(leadgenEvent('2100000000000008'))
+  const second = await waitFor('second sync', () => published.filter((e) => e.type === 'lead.synced.v1')[1])
+  t.match(second.data, { outcome: 'created', externalRef: 'meta:2100000000000008' })
+  t.same((await leads()).map((l) => l['email_from']), ['mxali@example.com', 'm_ali@example.com'])
+  s.graphServer.addLead(fixtureLead({ id: '2100000000000009', field_data: [{ name: 'email', values: ['M_Ali@example.com'] }] }))
+  await bus.publish(leadgenEvent('2100000000000009'))
+  const third = await waitFor('third sync', () => published.filter((e) => e.type === 'lead.synced.v1')[2])
+  t.match(third.data, { outcome: 'merged', leadId: second.data.leadId }, 'the same person again is still recognised')
+})
+
 t.test('WhatsApp: an unknown number becomes a lead, later messages go to its chatter', async (t) => {
-  const { bus, published, leads, s } = await setup(t)
+  const { bus, published, leads, s, logs } = await setup(t)
   await bus.publish(whatsapp('wamid.A', '966567654321', 'السلام عليكم، كم سعر الباقة Gold؟ 🙏'))
   await waitFor('created', () => published.some((e) => e.type === 'lead.synced.v1' && e.data.outcome === 'created'))
   await bus.publish(whatsapp('wamid.B', '966567654321', 'ممكن عرض سعر؟'))
@@ -95,6 +111,11 @@ t.test('WhatsApp: an unknown number becomes a lead, later messages go to its cha
   t.match(String(all[0]!['description']), /كم سعر الباقة Gold؟ 🙏/)
   const bodies = s.odooServer.messages('crm.lead', all[0]!['id'] as number).map((m) => String(m['body']))
   t.equal(bodies.filter((b) => b.includes('ممكن عرض سعر؟')).length, 1, 'a redelivered message is logged once')
+  const synced = logs.lines.filter((l) => l['lead_id'] === all[0]!['id'])
+  t.equal(synced.length, 3, 'one log line per handled message')
+  t.ok(synced.every((l) => l['external_ref'] === 'wa:********4321'), 'the log names the person by a masked number')
+  t.match(synced[0], { event_id: 'wa:wamid.A', type: 'inbound.whatsapp.message.v1', correlation_id: 'wa:wamid.A' }, 'the line ties back to its event')
+  t.notOk(logs.lines.some((l) => JSON.stringify(l).includes('567654321')), 'the phone number never reaches a log unmasked')
 })
 
 t.test('flags become tags; a lead nobody can reach is rejected', async (t) => {

@@ -4,7 +4,7 @@ import type { AnyEvent } from '@gassistant/contracts'
 import type { ConfirmChannel, MessageProperties, Options } from 'amqplib'
 
 /** CloudEvents AMQP binding, structured mode. */
-export const CONTENT_TYPE = 'application/cloudevents+json; charset=utf-8'
+const CONTENT_TYPE = 'application/cloudevents+json; charset=utf-8'
 
 export const Header = {
   /** 1 on first delivery; set on every retry copy. Absent means 1. */

@@ -22,7 +22,7 @@ const POSITIONAL: Record<string, { ids?: true; names: string[] }> = {
 };
 
 /** Builds the JSON-2 body from execute_kw-style arguments. Exported for tests. */
-export function json2Body(method: string, args: unknown[], kwargs: Record<string, unknown>): Record<string, unknown> {
+function json2Body(method: string, args: unknown[], kwargs: Record<string, unknown>): Record<string, unknown> {
   const spec = POSITIONAL[method];
   const body: Record<string, unknown> = {};
   let rest = args;

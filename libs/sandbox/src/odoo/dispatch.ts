@@ -16,13 +16,6 @@ export interface StandInUser {
   password?: string;
 }
 
-export interface Seeded {
-  db: string;
-  adminLogin: string;
-  adminPassword: string;
-  apiKey: string;
-}
-
 export interface DispatchOptions {
   version: string;
   addonInstalled: boolean;
@@ -48,7 +41,7 @@ const PARAMS: Record<string, string[]> = {
   check_object_reference: ['module', 'xml_id', 'raise_on_access_error'],
 };
 
-export function parseVersion(version: string): { major: number; minor: number } {
+function parseVersion(version: string): { major: number; minor: number } {
   const m = /(\d+)\.(\d+)/.exec(version);
   return { major: m ? Number(m[1]) : 17, minor: m ? Number(m[2]) : 0 };
 }

@@ -61,10 +61,16 @@ const isEmpty = (v: unknown): boolean => v === false || v === null || v === unde
 
 function likeToRegExp(pattern: string, anchored: boolean, caseInsensitive: boolean): RegExp {
   let src = '';
+  let escaped = false;
   for (const ch of pattern) {
-    if (ch === '%') src += '.*';
-    else if (ch === '_') src += '.';
-    else src += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    // Backslash is PostgreSQL's default LIKE escape: `\_` and `\%` match themselves.
+    if (!escaped && ch === '\\') escaped = true;
+    else {
+      if (!escaped && ch === '%') src += '.*';
+      else if (!escaped && ch === '_') src += '.';
+      else src += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      escaped = false;
+    }
   }
   return new RegExp(anchored ? `^${src}$` : src, caseInsensitive ? 'is' : 's');
 }

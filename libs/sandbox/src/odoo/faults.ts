@@ -33,7 +33,6 @@ export function tracebackFault(exception: string, message: string, where = '  Fi
   return new OdooFault(1, text, exception);
 }
 
-export const userError = (message: string): OdooFault => new OdooFault(2, message, 'odoo.exceptions.UserError');
 export const validationError = (message: string): OdooFault => new OdooFault(2, message, 'odoo.exceptions.ValidationError');
 export const missingError = (model: string, ids: number[], uid: number): OdooFault =>
   new OdooFault(2, `Record does not exist or has been deleted.\n(Record: ${model}(${ids.length === 1 ? `${ids[0]},` : ids.join(', ')}), User: ${uid})`, 'odoo.exceptions.MissingError');

@@ -49,7 +49,7 @@ function readFields(request: FastifyRequest, raw: Buffer): Record<string, string
   throw new UnsupportedMediaType('application/json or application/x-www-form-urlencoded')
 }
 
-export function formEvent(formKey: string, raw: Buffer, fields: Record<string, string>, now: Date, publisher: Publisher): AnyEvent {
+function formEvent(formKey: string, raw: Buffer, fields: Record<string, string>, now: Date, publisher: Publisher): AnyEvent {
   const all = { ...fields }
   const utm: Record<string, string> = {}
   for (const key of UTM_KEYS) {

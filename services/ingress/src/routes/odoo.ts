@@ -6,7 +6,7 @@ import type { AnyEvent } from '@gassistant/contracts'
 import type { FastifyPluginAsync } from 'fastify'
 import Type, { type Static } from 'typebox'
 import { Compile } from 'typebox/compile'
-import { describeErrors, parseJson } from '../body.js'
+import { checkAt, describeErrors, parseJson } from '../body.js'
 import { InvalidPayload } from '../errors.js'
 import type { Publisher } from '../publish.js'
 import { verifyGAssistantSignature } from '../signature.js'
@@ -77,18 +77,13 @@ function user(ref: Static<typeof UserRef> | undefined) {
   return ref ? { user: present({ id: ref.id, name: ref.name, email: ref.email }) } : {}
 }
 
-function check<T>(validator: { Check(value: unknown): value is T; Errors(value: unknown): Iterable<{ instancePath: string; message: string }> }, value: unknown): T {
-  if (!validator.Check(value)) throw new InvalidPayload(`/record${describeErrors(validator.Errors(value)).replace(/^body/, '')}`)
-  return value
-}
-
-export function odooEvents(body: unknown, publisher: Publisher): AnyEvent[] {
+function odooEvents(body: unknown, publisher: Publisher): AnyEvent[] {
   if (!Payload.Check(body)) throw new InvalidPayload(describeErrors(Payload.Errors(body)))
   const changed = body.changed ? { changed: body.changed } : {}
   const base = { database: body.database, occurredAt: new Date(body.timestamp).toISOString() }
   if ((LEAD_EVENTS as readonly string[]).includes(body.event)) {
     if (body.model !== 'crm.lead') throw new InvalidPayload(`/model must be crm.lead for ${body.event}`)
-    const r = check(LeadRecord, body.record)
+    const r = checkAt(LeadRecord, body.record, '/record')
     const utm = present({ source: r.source, medium: r.medium, campaign: r.campaign })
     return [
       publisher.event({
@@ -123,7 +118,7 @@ export function odooEvents(body: unknown, publisher: Publisher): AnyEvent[] {
   }
   if ((ORDER_EVENTS as readonly string[]).includes(body.event)) {
     if (body.model !== 'sale.order') throw new InvalidPayload(`/model must be sale.order for ${body.event}`)
-    const r = check(OrderRecord, body.record)
+    const r = checkAt(OrderRecord, body.record, '/record')
     return [
       publisher.event({
         type: 'inbound.odoo.order.v1',

@@ -16,7 +16,16 @@ export async function handleMetaLeadgen(event: EventOf<'inbound.meta.leadgen.v1'
     lead = await deps.graph.getLead(leadgenId, pageId, signal)
   } catch (err) {
     if (!(err instanceof GraphError)) throw err
-    const facts = { event_id: event.id, page_id: pageId, leadgen_id: leadgenId, code: err.code, graph_code: err.graphCode, fbtrace_id: err.fbtraceId }
+    const facts = {
+      event_id: event.id,
+      type: event.type,
+      correlation_id: event.correlationid ?? event.id,
+      page_id: pageId,
+      leadgen_id: leadgenId,
+      code: err.code,
+      graph_code: err.graphCode,
+      fbtrace_id: err.fbtraceId,
+    }
     if (err.retryable) {
       deps.log.warn(facts, 'Graph API read failed, will retry')
       return retry(err.message)

@@ -1,6 +1,8 @@
-// Helpers shared by the three mappers: contact normalization and test-data recognition.
+// Helpers shared by the three mappers: sorting form answers, contact normalization and test-data recognition.
 // Pure; never reads configuration itself (the region and mapping come in as arguments).
+import type { Answer, LeadDraft } from '../draft.js'
 import { normalizeEmail } from '../normalize/email.js'
+import { joinName, normalizeName } from '../normalize/name.js'
 import { normalizePhone } from '../normalize/phone.js'
 
 // What Meta's Lead Ads Testing Tool puts in every answer: "<test lead: dummy data for full_name>".
@@ -19,7 +21,7 @@ export interface ContactParts {
 }
 
 /** Normalizes the typed email and phone; keeps what was typed when it is not usable. */
-export function contactParts(rawEmail: string | undefined, rawPhone: string | undefined, region: string): ContactParts {
+function contactParts(rawEmail: string | undefined, rawPhone: string | undefined, region: string): ContactParts {
   const out: ContactParts = {}
   if (rawEmail !== undefined && rawEmail.trim() !== '') {
     const e = normalizeEmail(rawEmail)
@@ -37,7 +39,7 @@ export function contactParts(rawEmail: string | undefined, rawPhone: string | un
 }
 
 /** The crm.lead field a standard answer key belongs to (shared by Meta forms and web forms). */
-export const STANDARD_FIELDS: Readonly<Record<string, string>> = {
+const STANDARD_FIELDS: Readonly<Record<string, string>> = {
   city: 'city',
   street_address: 'street',
   street: 'street',
@@ -50,6 +52,58 @@ export const STANDARD_FIELDS: Readonly<Record<string, string>> = {
   website: 'website',
 }
 
-export const EMAIL_KEYS = ['email', 'work_email', 'email_address']
-export const PHONE_KEYS = ['phone_number', 'phone', 'mobile', 'mobile_number', 'work_phone_number', 'whatsapp']
-export const NAME_KEYS = ['full_name', 'name', 'your_name']
+const EMAIL_KEYS = ['email', 'work_email', 'email_address']
+const PHONE_KEYS = ['phone_number', 'phone', 'mobile', 'mobile_number', 'work_phone_number', 'whatsapp']
+const NAME_KEYS = ['full_name', 'name', 'your_name']
+
+/** A form's answers sorted into contact details (as typed), crm.lead fields and free answers. */
+export interface SortedAnswers {
+  readonly picked: Readonly<Record<'email' | 'phone' | 'name' | 'first' | 'last' | 'country' | 'message', string | undefined>>
+  readonly fields: Record<string, string>
+  readonly answers: Answer[]
+}
+
+/**
+ * Sorts non-empty answers (shared by Meta forms and web forms): the per-form mapping wins, then the
+ * standard keys; everything else is kept as a "question: answer" line. `messageKeys` name the free-text
+ * answer (web forms only); the first email/phone/name answer wins.
+ */
+export function sortAnswers(
+  entries: Iterable<readonly [key: string, value: string]>,
+  perForm: Readonly<Record<string, string>>,
+  messageKeys: readonly string[] = [],
+): SortedAnswers {
+  const picked: Partial<Record<keyof SortedAnswers['picked'], string>> = {}
+  const fields: Record<string, string> = {}
+  const answers: Answer[] = []
+  for (const [key, value] of entries) {
+    const target = perForm[key]
+    const lower = key.toLowerCase()
+    if (target === 'email_from' || (target === undefined && EMAIL_KEYS.includes(lower))) picked.email ??= value
+    else if (target === 'phone' || target === 'mobile' || (target === undefined && PHONE_KEYS.includes(lower))) picked.phone ??= value
+    else if (target === 'contact_name' || (target === undefined && NAME_KEYS.includes(lower))) picked.name ??= value
+    else if (target !== undefined) fields[target] = value
+    else if (lower === 'first_name') picked.first = value
+    else if (lower === 'last_name') picked.last = value
+    else if (messageKeys.includes(lower)) picked.message = value
+    else if (lower === 'country' && /^[A-Za-z]{2}$/.test(value)) picked.country = value.toUpperCase()
+    else if (STANDARD_FIELDS[lower] !== undefined) fields[STANDARD_FIELDS[lower]] = value
+    else answers.push({ question: key, answer: value })
+  }
+  return { picked: picked as SortedAnswers['picked'], fields, answers }
+}
+
+/** The draft's contact part from sorted answers: name, normalized email/phone, and the country. */
+export function contactOf(
+  picked: SortedAnswers['picked'],
+  region: string,
+): Pick<LeadDraft, 'contactName' | 'email' | 'invalidEmail' | 'phone' | 'invalidPhone' | 'countryCode'> {
+  const contactName = normalizeName(picked.name) ?? joinName(picked.first, picked.last)
+  const contact = contactParts(picked.email, picked.phone, region)
+  const countryCode = picked.country ?? contact.countryCode
+  return {
+    ...(contactName === undefined ? {} : { contactName }),
+    ...contact,
+    ...(countryCode === undefined ? {} : { countryCode }),
+  }
+}

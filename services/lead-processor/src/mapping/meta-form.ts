@@ -5,8 +5,7 @@
 import type { DataOf } from '@gassistant/contracts'
 import type { Answer, LeadDraft } from '../draft.js'
 import type { GraphLead } from '../graph/types.js'
-import { joinName, normalizeName } from '../normalize/name.js'
-import { EMAIL_KEYS, NAME_KEYS, PHONE_KEYS, STANDARD_FIELDS, contactParts, isMetaTestValue } from './common.js'
+import { contactOf, isMetaTestValue, sortAnswers } from './common.js'
 
 /** form id → question key → crm.lead field name (or `email_from`, `phone`, `contact_name`). */
 export type FormMapping = Readonly<Record<string, Readonly<Record<string, string>>>>
@@ -18,7 +17,7 @@ export interface MetaMappingOptions {
 
 const PLATFORM_SOURCE: Readonly<Record<string, string>> = { fb: 'Facebook', ig: 'Instagram' }
 
-export function utmSourceOf(platform: string | undefined): string {
+function utmSourceOf(platform: string | undefined): string {
   return (platform !== undefined && PLATFORM_SOURCE[platform.toLowerCase()]) || 'Facebook'
 }
 
@@ -35,11 +34,8 @@ export function mapMetaLead(
   options: MetaMappingOptions,
 ): LeadDraft {
   const perForm = options.formMapping[lead.form_id ?? event.formId] ?? {}
-  const answers: Answer[] = []
-  const fields: Record<string, string> = {}
-  const picked: Record<string, string | undefined> = {}
   let isTestLead = false
-
+  const entries: [string, string][] = []
   for (const item of lead.field_data ?? []) {
     const value = item.values.map((v) => v.trim()).filter((v) => v !== '').join(', ')
     if (value === '') continue
@@ -48,31 +44,13 @@ export function mapMetaLead(
       isTestLead = true
       continue
     }
-    const key = item.name
-    const target = perForm[key]
-    if (target !== undefined) {
-      if (target === 'email_from') picked['email'] ??= value
-      else if (target === 'phone' || target === 'mobile') picked['phone'] ??= value
-      else if (target === 'contact_name') picked['name'] ??= value
-      else fields[target] = value
-      continue
-    }
-    const lower = key.toLowerCase()
-    if (EMAIL_KEYS.includes(lower)) picked['email'] ??= value
-    else if (PHONE_KEYS.includes(lower)) picked['phone'] ??= value
-    else if (NAME_KEYS.includes(lower)) picked['name'] ??= value
-    else if (lower === 'first_name') picked['first'] = value
-    else if (lower === 'last_name') picked['last'] = value
-    else if (lower === 'country' && /^[A-Za-z]{2}$/.test(value)) picked['country'] = value.toUpperCase()
-    else if (STANDARD_FIELDS[lower] !== undefined) fields[STANDARD_FIELDS[lower]] = value
-    else answers.push({ question: key, answer: value })
+    entries.push([item.name, value])
   }
+  const { picked, fields, answers } = sortAnswers(entries, perForm)
   for (const box of lead.custom_disclaimer_responses ?? []) {
     answers.push({ question: box.checkbox_key, answer: box.is_checked === '1' ? 'yes' : 'no' })
   }
 
-  const contactName = normalizeName(picked['name']) ?? joinName(picked['first'], picked['last'])
-  const contact = contactParts(picked['email'], picked['phone'], options.defaultRegion)
   const adId = lead.ad_id ?? event.adId
   const platform = utmSourceOf(lead.platform)
   const medium = mediumOf(lead, adId)
@@ -88,14 +66,11 @@ export function mapMetaLead(
   fact('Page', event.pageId)
   fact('Lead id', event.leadgenId)
 
-  const countryCode = picked['country'] ?? contact.countryCode
   return {
     channel: 'meta',
     externalRef: `meta:${event.leadgenId}`,
     sourceLabel: `Meta Lead Ads (${platform})`,
-    ...(contactName === undefined ? {} : { contactName }),
-    ...contact,
-    ...(countryCode === undefined ? {} : { countryCode }),
+    ...contactOf(picked, options.defaultRegion),
     fields,
     answers,
     utm: {

@@ -14,7 +14,7 @@ const INVISIBLE = /[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]/g
 const SEPARATORS = /[\s\-.()/\u00a0\u2010-\u2015]/g
 
 /** Cleans the typed form to `+digits` or `digits`, or undefined when other characters remain. */
-export function cleanPhoneText(raw: string): string | undefined {
+function cleanPhoneText(raw: string): string | undefined {
   let s = toAsciiDigits(raw).replace(INVISIBLE, '').replace(SEPARATORS, '')
   s = s.replace(/^\uff0b/, '+')
   if (s.startsWith('00')) s = `+${s.slice(2)}`

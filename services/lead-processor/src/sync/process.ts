@@ -12,6 +12,9 @@ import { personKeys, upsertLead } from './upsert.js'
 
 const SOURCE = '/lead-processor'
 
+/** A WhatsApp ref is `wa:<phone number>`: logs get it masked (meta: and form: refs hold no personal data). */
+const loggedRef = (ref: string): string => (ref.startsWith('wa:') ? `wa:${maskPhone(ref.slice(3))}` : ref)
+
 const m2oId = (v: unknown): number | undefined => (Array.isArray(v) && typeof v[0] === 'number' ? v[0] : typeof v === 'number' ? v : undefined)
 
 export async function processDraft(draft: LeadDraft, event: AnyEvent, deps: HandlerDeps): Promise<Outcome> {
@@ -26,7 +29,14 @@ export async function processDraft(draft: LeadDraft, event: AnyEvent, deps: Hand
       ...trace,
       data: { channel: draft.channel, externalRef: draft.externalRef, sourceEventId: event.id, reasons: rejections, flags },
     }))
-    deps.log.info({ event_id: event.id, external_ref: draft.externalRef, reasons: rejections.map((r) => r.code), flags }, 'lead rejected')
+    deps.log.info({
+      event_id: event.id,
+      type: event.type,
+      correlation_id: trace.correlationId,
+      external_ref: loggedRef(draft.externalRef),
+      reasons: rejections.map((r) => r.code),
+      flags,
+    }, 'lead rejected')
     deps.onSynced?.('rejected')
     return done
   }
@@ -76,7 +86,9 @@ export async function processDraft(draft: LeadDraft, event: AnyEvent, deps: Hand
   }))
   deps.log.info({
     event_id: event.id,
-    external_ref: draft.externalRef,
+    type: event.type,
+    correlation_id: trace.correlationId,
+    external_ref: loggedRef(draft.externalRef),
     lead_id: result.leadId,
     lead_outcome: result.outcome,
     replay: result.replay,

@@ -51,9 +51,11 @@ const READ_FIELDS = [
 
 const isEmpty = (v: unknown): boolean => v === false || v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0)
 const m2oId = (v: unknown): number | undefined => (Array.isArray(v) && typeof v[0] === 'number' ? v[0] : typeof v === 'number' ? v : undefined)
+/** `=ilike` hands its value to SQL ILIKE as a pattern: `_` and `%` (common in emails) must match themselves. */
+const ilikeLiteral = (value: string): string => value.replace(/[\\%_]/g, '\\$&')
 const odooDate = (d: Date): string => d.toISOString().slice(0, 19).replace('T', ' ')
 
-export function refField(odoo: OdooClient): 'gassistant_ref' | 'referred' {
+function refField(odoo: OdooClient): 'gassistant_ref' | 'referred' {
   return odoo.capabilities.hasAddon ? 'gassistant_ref' : 'referred'
 }
 
@@ -68,7 +70,7 @@ export function personKeys(draft: LeadDraft): string[] {
 
 function personDomain(draft: LeadDraft, fields: ReadonlySet<string>): unknown[] | undefined {
   const leaves: unknown[][] = []
-  if (draft.email) leaves.push(['email_from', '=ilike', draft.email])
+  if (draft.email) leaves.push(['email_from', '=ilike', ilikeLiteral(draft.email)])
   if (draft.phone) {
     leaves.push(['phone', '=', draft.phone])
     // Leads typed by people hold formatted numbers; Odoo keeps an E.164 copy in phone_sanitized.
@@ -103,7 +105,7 @@ export async function upsertLead(draft: LeadDraft, flags: readonly Flag[], deps:
     if (byRef !== undefined) return create({ ...draft, externalRef: `${draft.externalRef}:${draft.messageId ?? ''}` }, flags, deps, ref)
     return create(draft, flags, deps, ref)
   }
-  if (byRef !== undefined) return replay(byRef, draft, flags, deps, ref)
+  if (byRef !== undefined) return replay(byRef, draft, flags, deps)
   const openLead = rows[0]
   if (openLead !== undefined) return absorb(openLead, draft, flags, deps)
   return create(draft, flags, deps, ref)
@@ -115,7 +117,7 @@ async function hasMarker(odoo: OdooClient, leadId: number, draft: LeadDraft): Pr
 }
 
 /** The enquiry created this lead before (redelivery): post the note if the first attempt died before it. */
-async function replay(row: Row, draft: LeadDraft, flags: readonly Flag[], deps: UpsertDeps, _ref: string): Promise<UpsertResult> {
+async function replay(row: Row, draft: LeadDraft, flags: readonly Flag[], deps: UpsertDeps): Promise<UpsertResult> {
   if (!(await hasMarker(deps.odoo, row.id, draft))) {
     await deps.odoo.messagePost('crm.lead', row.id, noteHtml(draft, flags, 'created'), { html: true })
   }
@@ -181,7 +183,7 @@ async function create(input: LeadDraft, flags: readonly Flag[], deps: UpsertDeps
     if (!(err instanceof OdooValidationError)) throw err
     const [row] = await odoo.searchRead<Row>('crm.lead', [[ref, '=', draft.externalRef]], { fields: ['partner_id', ref], limit: 1, context: { active_test: false } })
     if (row === undefined) throw err
-    return replay(row, draft, flags, deps, ref)
+    return replay(row, draft, flags, deps)
   }
   await odoo.messagePost('crm.lead', leadId, noteHtml(draft, flags, 'created'), { html: true })
   return { outcome: 'created', leadId, partnerId, flags: [...flags], lead: { ...values, id: leadId }, replay: false }
@@ -189,7 +191,7 @@ async function create(input: LeadDraft, flags: readonly Flag[], deps: UpsertDeps
 
 async function findPartner(odoo: OdooClient, draft: LeadDraft): Promise<number | undefined> {
   const leaves: unknown[][] = []
-  if (draft.email) leaves.push(['email', '=ilike', draft.email])
+  if (draft.email) leaves.push(['email', '=ilike', ilikeLiteral(draft.email)])
   if (draft.phone) leaves.push(['phone', '=', draft.phone])
   if (leaves.length === 0) return undefined
   const domain = [...Array<string>(leaves.length - 1).fill('|'), ...leaves]
