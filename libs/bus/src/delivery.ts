@@ -16,6 +16,31 @@ export interface DeliveryInput {
   readonly log: BusLogger
 }
 
+const EMAIL = /([^\s@"'<>:;,()]{1,2})[^\s@"'<>:;,()]*@([^\s@"'<>:;,()]+)/g
+const DIGITS = /\+?\d[\d\s-]{5,}(\d{4})/g
+
+/**
+ * A failure reason may quote what Odoo or the Graph API said about a record, emails and phone numbers
+ * included: logs get it masked (the parked message keeps the whole reason for the operator).
+ */
+export function maskReason(reason: string): string {
+  return reason.replace(EMAIL, '$1***@$2').replace(DIGITS, '***$1')
+}
+
+/** What a body that failed its contract still says about itself, so its log line can be found. */
+function identify(body: Buffer): Record<string, string> {
+  try {
+    const value = JSON.parse(body.toString('utf8')) as Record<string, unknown>
+    const fields: Record<string, string> = {}
+    if (typeof value['id'] === 'string') fields['event_id'] = value['id']
+    if (typeof value['type'] === 'string') fields['type'] = value['type']
+    if (typeof value['correlationid'] === 'string') fields['correlation_id'] = value['correlationid']
+    return fields
+  } catch {
+    return {}
+  }
+}
+
 export async function runDelivery(input: DeliveryInput): Promise<Action> {
   const { body, attempt, service, log } = input
   const started = performance.now()
@@ -23,7 +48,7 @@ export async function runDelivery(input: DeliveryInput): Promise<Action> {
   if (!parsed.ok) {
     // Bad data never improves with time: park at once, with the field that failed.
     const reason = `invalid event: ${parsed.error.message}`
-    log.warn({ service, attempt, outcome: 'park', reason, duration_ms: 0 }, 'invalid event parked')
+    log.warn({ service, ...identify(body), attempt, outcome: 'park', reason: maskReason(reason), duration_ms: 0 }, 'invalid event parked')
     return { kind: 'park', reason }
   }
   const event = parsed.event
@@ -42,7 +67,7 @@ export async function runDelivery(input: DeliveryInput): Promise<Action> {
     attempt,
     outcome: action.kind === 'ack' ? 'done' : action.kind,
     duration_ms: Math.round((performance.now() - started) * 10) / 10,
-    ...(action.kind === 'ack' ? {} : { reason: action.reason }),
+    ...(action.kind === 'ack' ? {} : { reason: maskReason(action.reason) }),
     ...(action.kind === 'retry' ? { retry_in_ms: action.delayMs } : {}),
   }
   if (action.kind === 'park') log.error(fields, 'event parked on the dead-letter queue')
