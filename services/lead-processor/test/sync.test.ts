@@ -76,7 +76,7 @@ t.test('a second enquiry of the same person within the window updates the open l
   t.equal(lead['contact_name'], 'محمد القحطاني', 'an empty field is filled')
   t.equal(lead['email_from'], 'm.qahtani@gmail.com', 'nothing is overwritten')
   t.match(merged.data, { outcome: 'merged', leadId: lead['id'], flags: ['REPEAT_ENQUIRY'] })
-  t.same(await tagNames(lead), ['REPEAT_ENQUIRY'])
+  t.same(await tagNames(lead), ['Meta Lead Ads', 'REPEAT_ENQUIRY'], 'the channel tag and the repeat flag')
   const repeats = s.odooServer.messages('crm.lead', lead['id'] as number).filter((m) => /New enquiry from Meta Lead Ads \(Facebook\)/.test(String(m['body'])))
   t.equal(repeats.length, 1, 'one "new enquiry" note, even after the redelivery')
 })
@@ -98,7 +98,7 @@ t.test('an underscore in an email is a character, not a wildcard: another person
 })
 
 t.test('WhatsApp: an unknown number becomes a lead, later messages go to its chatter', async (t) => {
-  const { bus, published, leads, s, logs } = await setup(t)
+  const { bus, published, leads, s, logs, tagNames } = await setup(t)
   await bus.publish(whatsapp('wamid.A', '966567654321', 'السلام عليكم، كم سعر الباقة Gold؟ 🙏'))
   await waitFor('created', () => published.some((e) => e.type === 'lead.synced.v1' && e.data.outcome === 'created'))
   await bus.publish(whatsapp('wamid.B', '966567654321', 'ممكن عرض سعر؟'))
@@ -109,6 +109,7 @@ t.test('WhatsApp: an unknown number becomes a lead, later messages go to its cha
   t.equal(all[0]!['phone'], '+966567654321')
   t.equal(all[0]!['contact_name'], 'سارة خالد')
   t.match(String(all[0]!['description']), /كم سعر الباقة Gold؟ 🙏/)
+  t.same(await tagNames(all[0]!), ['WhatsApp'], 'tagged with its channel')
   const bodies = s.odooServer.messages('crm.lead', all[0]!['id'] as number).map((m) => String(m['body']))
   t.equal(bodies.filter((b) => b.includes('ممكن عرض سعر؟')).length, 1, 'a redelivered message is logged once')
   const synced = logs.lines.filter((l) => l['lead_id'] === all[0]!['id'])
@@ -118,7 +119,7 @@ t.test('WhatsApp: an unknown number becomes a lead, later messages go to its cha
   t.notOk(logs.lines.some((l) => JSON.stringify(l).includes('567654321')), 'the phone number never reaches a log unmasked')
 })
 
-t.test('flags become tags; a lead nobody can reach is rejected', async (t) => {
+t.test('flags and the channel become tags; a lead nobody can reach is rejected', async (t) => {
   const { s, bus, published, leads, tagNames } = await setup(t)
   s.graphServer.addLead(fixtureLead({ id: '2100000000000005', field_data: [{ name: 'email', values: ['x@mailinator.com'] }, { name: 'phone_number', values: ['050 000 0000'] }] }))
   s.graphServer.addLead(fixtureLead({ id: '2100000000000006', field_data: [{ name: 'email', values: ['not-an-email'] }, { name: 'phone_number', values: ['123'] }] }))
@@ -127,7 +128,7 @@ t.test('flags become tags; a lead nobody can reach is rejected', async (t) => {
   const rejected = await waitFor('rejected', () => published.find((e) => e.type === 'lead.rejected.v1'))
   t.same(synced.data.flags, ['DISPOSABLE_EMAIL', 'DO_NOT_CALL'])
   const lead = (await leads())[0]!
-  t.same(await tagNames(lead), ['DISPOSABLE_EMAIL', 'DO_NOT_CALL'])
+  t.same(await tagNames(lead), ['DISPOSABLE_EMAIL', 'DO_NOT_CALL', 'Meta Lead Ads'], 'flags and the channel become tags')
   t.equal(lead['gassistant_flags'], 'DISPOSABLE_EMAIL,DO_NOT_CALL')
   t.match(rejected.data, { channel: 'meta', externalRef: 'meta:2100000000000006', reasons: [{ code: 'NO_CONTACT' }], flags: ['INVALID_EMAIL', 'INVALID_PHONE'] })
   t.equal((await leads()).length, 1)

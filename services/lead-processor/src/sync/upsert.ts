@@ -124,12 +124,15 @@ async function replay(row: Row, draft: LeadDraft, flags: readonly Flag[], deps: 
   return { outcome: 'created', leadId: row.id, partnerId: m2oId(row['partner_id']), flags: [...flags], lead: row, replay: true }
 }
 
+/** Every lead is tagged with the channel it came through, so a sales team can filter by it in Odoo. */
+export const CHANNEL_TAG: Readonly<Record<LeadDraft['channel'], string>> = { meta: 'Meta Lead Ads', whatsapp: 'WhatsApp', form: 'Web Form' }
+
 async function utmAndTags(draft: LeadDraft, flags: readonly Flag[], odoo: OdooClient): Promise<Record<string, unknown>> {
   const values: Record<string, unknown> = {}
   if (draft.utm.source) values['source_id'] = await odoo.refs.utmSource(draft.utm.source)
   if (draft.utm.medium) values['medium_id'] = await odoo.refs.utmMedium(draft.utm.medium)
   if (draft.utm.campaign) values['campaign_id'] = await odoo.refs.utmCampaign(draft.utm.campaign)
-  values['tag_ids'] = await Promise.all(flags.map((f) => odoo.refs.tag(f)))
+  values['tag_ids'] = await Promise.all([CHANNEL_TAG[draft.channel], ...flags].map((name) => odoo.refs.tag(name)))
   return values
 }
 
