@@ -61,12 +61,17 @@ export function createOdooClient(options: OdooClientOptions): OdooClient {
     transport = t;
     uid = id;
     const fields = (await t.executeKw(id, 'crm.lead', 'fields_get', [], { attributes: ['type'] })) as Record<string, unknown>;
+    // crm.lead's `type` defaults to 'lead' only for a user in crm.group_use_lead (the CRM "Leads" setting;
+    // crm_lead.py: `'lead' if has_group('crm.group_use_lead') else 'opportunity'`). default_get asks exactly
+    // that for the hub's user, in one call of the same shape on every version (has_group's shape changed in 18).
+    const defaults = (await t.executeKw(id, 'crm.lead', 'default_get', [['type']], {})) as { type?: unknown };
     const leadFields = new Set(Object.keys(fields));
     caps = {
       serverVersion: v.serverVersion,
       major: v.major,
       hasAddon: leadFields.has('gassistant_ref'),
       leadFields,
+      leadsEnabled: defaults.type === 'lead',
       transport: t.kind,
       uid: id,
     };
@@ -88,22 +93,31 @@ export function createOdooClient(options: OdooClientOptions): OdooClient {
   }
 
   async function executeKw<T>(model: string, method: string, args: unknown[], kwargs: Record<string, unknown> = {}): Promise<T> {
-    await connect();
-    const t = transport as Transport;
     const started = performance.now();
+    let error: unknown;
     try {
-      return (await t.executeKw(uid as number, model, method, args, kwargs)) as T;
+      // Inside the try: a connect that fails (Odoo down at the first call) is reported like the call itself.
+      await connect();
+      return (await (transport as Transport).executeKw(uid as number, model, method, args, kwargs)) as T;
     } catch (err) {
       // Fault 3 on execute_kw: the uid or key was refused (user recreated, DB restored). Re-authenticate once;
       // if authenticate itself refuses, that OdooAccessDeniedError is what the caller gets.
       if (err instanceof OdooAccessDeniedError && (err.faultCode === 3 || err.httpStatus === 401)) {
         log?.warn({ model, method }, 'Odoo refused the session, re-authenticating once');
-        const id = await reauthenticate();
-        return (await t.executeKw(id, model, method, args, kwargs)) as T;
+        try {
+          const id = await reauthenticate();
+          return (await (transport as Transport).executeKw(id, model, method, args, kwargs)) as T;
+        } catch (again) {
+          error = again;
+          throw again;
+        }
       }
+      error = err;
       throw err;
     } finally {
-      log?.debug({ model, method, duration_ms: Math.round(performance.now() - started) }, 'odoo call');
+      const durationMs = performance.now() - started;
+      log?.debug({ model, method, duration_ms: Math.round(durationMs) }, 'odoo call');
+      options.onCall?.({ model, method, durationMs, ...(error === undefined ? {} : { error }) });
     }
   }
 
@@ -149,12 +163,26 @@ export function createOdooClient(options: OdooClientOptions): OdooClient {
       return executeKw<Record<string, OdooFieldInfo>>(model, 'fields_get', [], { attributes });
     },
     async messagePost(model, id, body, opts = {}) {
-      const kwargs: Record<string, unknown> = { body, message_type: 'comment', subtype_xmlid: 'mail.mt_note' };
-      // body_is_html exists from 17 (16 sanitizes a str body as HTML and rejects the unknown keyword).
-      const { major } = await connect();
-      if (opts.html && major >= 17) kwargs['body_is_html'] = true;
-      const r = await executeKw<number | number[]>(model, 'message_post', [[id]], kwargs);
+      if (opts.html) return (await client.logNotes(model, [{ resId: id, html: body }]))[0] as number;
+      // message_post HTML-escapes a str body on 17+ (and wraps it in <p>): the text shows as typed.
+      const r = await executeKw<number | number[]>(model, 'message_post', [[id]], { body, message_type: 'comment', subtype_xmlid: 'mail.mt_note' });
       return Array.isArray(r) ? (r[0] as number) : r;
+    },
+    async logNotes(model, notes) {
+      if (notes.length === 0) return [];
+      // A mail.message of type comment with the note subtype is what message_post stores for an internal
+      // note; create takes any number of them in one call, and its Html body is sanitized as HTML without a
+      // warning. (message_post takes one record, and its body_is_html=True logs a WARNING per note on 17,
+      // "use a Markup object instead" — which XML-RPC cannot send.) Nobody is notified, as with message_post:
+      // the note subtype is internal and no follower's default.
+      const subtypeId = await client.refs.noteSubtype();
+      const values = notes.map((n) => ({ model, res_id: n.resId, body: n.html, message_type: 'comment', subtype_id: subtypeId }));
+      const r = await executeKw<number | number[]>('mail.message', 'create', [values]);
+      return Array.isArray(r) ? r : [r];
+    },
+    async ping() {
+      // The user's context: authenticated, reads one cached row, same shape on every version.
+      await executeKw<unknown>('res.users', 'context_get', []);
     },
     async createActivity(input) {
       const [resModelId, typeId] = await Promise.all([

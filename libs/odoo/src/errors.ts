@@ -24,8 +24,16 @@ export interface OdooErrorDetails {
   model?: string;
   method?: string;
   httpStatus?: number;
+  /** From an HTTP `Retry-After` (429/503): when the server asked to be called again. */
+  retryAfterMs?: number;
   cause?: unknown;
 }
+
+/**
+ * Set on the errors that mean "Odoo is not answering" (down, overloaded, timing out), as the bus's
+ * DependencyError shape: a consumer pauses and probes Odoo instead of spending attempts.
+ */
+export const ODOO_DEPENDENCY = 'odoo';
 
 export class OdooError extends Error {
   readonly code: OdooErrorCode = 'ODOO_ERROR';
@@ -69,19 +77,39 @@ export class OdooConcurrencyError extends OdooError {
   override readonly code = 'ODOO_CONCURRENCY';
   override readonly retryable = true;
 }
-/** Connection refused/reset, 5xx, 502/503/504, unparsable response. 404 (wrong URL / API removed) is not retryable. */
+/**
+ * Connection refused/reset, 5xx, 429, 502/503/504, unparsable response: Odoo is unavailable (`dependency`
+ * 'odoo'). 404 (wrong URL / API removed) is not retryable and names no dependency: an operator must act.
+ */
 export class OdooTransportError extends OdooError {
   override readonly code = 'ODOO_TRANSPORT';
   override readonly retryable: boolean;
+  readonly dependency: typeof ODOO_DEPENDENCY | undefined;
+  readonly retryAfterMs: number | undefined;
   constructor(message: string, details: OdooErrorDetails & { retryable?: boolean } = {}) {
     super(message, details);
     this.retryable = details.retryable ?? true;
+    this.dependency = this.retryable ? ODOO_DEPENDENCY : undefined;
+    this.retryAfterMs = details.retryAfterMs;
   }
 }
-/** No answer within timeoutMs. The call may still have been executed (e.g. a create): retry only idempotent work. */
+/**
+ * No answer within timeoutMs: Odoo is unavailable or overloaded (`dependency` 'odoo'). The call may still
+ * have been executed (e.g. a create): re-check before repeating anything that is not idempotent.
+ */
 export class OdooTimeoutError extends OdooError {
   override readonly code = 'ODOO_TIMEOUT';
   override readonly retryable = true;
+  readonly dependency = ODOO_DEPENDENCY;
+}
+
+/** `Retry-After` as delay-seconds or an HTTP date (RFC 9110 §10.2.3) → ms from now; undefined when absent or unreadable. */
+export function retryAfterMsFrom(header: string | null | undefined, now = Date.now()): number | undefined {
+  if (header === null || header === undefined || header.trim() === '') return undefined;
+  const seconds = Number(header.trim());
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 /** Fault 1: a Python traceback (unknown field, wrong type, programming error). A bug, not transient. */
 export class OdooFaultError extends OdooError {
@@ -148,7 +176,7 @@ export function errorFromFault(
 export function errorFromJson2(
   status: number,
   body: unknown,
-  ctx: { model?: string; method?: string } = {},
+  ctx: { model?: string; method?: string; retryAfterMs?: number } = {},
 ): OdooError {
   const obj = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   const name = typeof obj['name'] === 'string' ? obj['name'] : undefined;

@@ -3,6 +3,7 @@
  * The public surface only; see README.md for guarantees and failure modes.
  */
 export { createOdooClient } from './client.js';
+export { m2oId } from './values.js';
 export {
   OdooError,
   OdooAccessDeniedError,
@@ -14,12 +15,15 @@ export {
   OdooFaultError,
   errorFromFault,
   errorFromJson2,
+  retryAfterMsFrom,
+  ODOO_DEPENDENCY,
   type OdooErrorCode,
 } from './errors.js';
 export type {
   Domain,
   OdooClient,
   OdooClientOptions,
+  OdooCall,
   OdooCapabilities,
   OdooFieldInfo,
   OdooLogger,

@@ -34,6 +34,11 @@ export function createRefs(deps: RefsDeps): OdooRefs {
     return rows[0]?.id;
   }
 
+  async function xmlId(module: string, name: string): Promise<number> {
+    const ref = await deps.executeKw<[string, number]>('ir.model.data', 'check_object_reference', [module, name]);
+    return ref[1];
+  }
+
   async function findOrCreate(model: string, name: string): Promise<number> {
     const trimmed = name.trim();
     if (trimmed.length === 0) throw new OdooValidationError(`Empty name for ${model}`, { model, method: 'create' });
@@ -60,11 +65,8 @@ export function createRefs(deps: RefsDeps): OdooRefs {
     utmMedium: (name) => cached(`utm.medium:${name}`, () => findOrCreate('utm.medium', name)),
     utmCampaign: (name) => cached(`utm.campaign:${name}`, () => findOrCreate('utm.campaign', name)),
     tag: (name) => cached(`crm.tag:${name}`, () => findOrCreate('crm.tag', name)),
-    activityTypeTodo: () =>
-      cached('todo', async () => {
-        const ref = await deps.executeKw<[string, number]>('ir.model.data', 'check_object_reference', ['mail', 'mail_activity_data_todo']);
-        return ref[1];
-      }),
+    activityTypeTodo: () => cached('todo', () => xmlId('mail', 'mail_activity_data_todo')),
+    noteSubtype: () => cached('note', () => xmlId('mail', 'mt_note')),
     modelId: (model) =>
       cached(`ir.model:${model}`, async () => {
         const rows = await deps.searchRead<{ id: number }>('ir.model', [['model', '=', model]], { fields: ['id'], limit: 1, order: 'id asc' });

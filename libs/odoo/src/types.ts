@@ -26,6 +26,17 @@ export interface OdooClientOptions {
   /** Per-call timeout in ms (default 15000). */
   timeoutMs?: number;
   log?: OdooLogger;
+  /** Told about every execute_kw once it settled (for health and per-method timing); must not throw. */
+  onCall?: (call: OdooCall) => void;
+}
+
+/** One finished execute_kw, as `onCall` sees it. Never carries arguments. */
+export interface OdooCall {
+  model: string;
+  method: string;
+  durationMs: number;
+  /** Set when the call failed (an OdooError). */
+  error?: unknown;
 }
 
 export interface OdooFieldInfo {
@@ -47,6 +58,12 @@ export interface OdooCapabilities {
   hasAddon: boolean;
   /** Names of crm.lead's fields on this server (e.g. has `mobile` on 16–18, not on 19). */
   leadFields: ReadonlySet<string>;
+  /**
+   * The CRM "Leads" setting is on for the API user (group crm.group_use_lead): a new crm.lead defaults to
+   * type `lead`, and leads show under CRM › Leads. Off (a new database's default): leads of type `lead` are
+   * hidden from the pipeline, which lists opportunities only.
+   */
+  leadsEnabled: boolean;
   transport: TransportKind;
   /** The authenticated user's id. */
   uid: number;
@@ -81,6 +98,8 @@ export interface OdooRefs {
   utmCampaign(name: string): Promise<number>;
   tag(name: string): Promise<number>;
   activityTypeTodo(): Promise<number>;
+  /** mail.message.subtype of an internal note (mail.mt_note). */
+  noteSubtype(): Promise<number>;
   modelId(model: string): Promise<number>;
   /** Exact-name match; undefined when no such stage (stages are never created by the hub). */
   stageByName(name: string): Promise<number | undefined>;
@@ -102,8 +121,12 @@ export interface OdooClient {
   createMany(model: string, values: Record<string, unknown>[], opts?: { context?: Record<string, unknown> }): Promise<number[]>;
   write(model: string, ids: number[], values: Record<string, unknown>, opts?: { context?: Record<string, unknown> }): Promise<true>;
   fieldsGet(model: string, attributes?: string[]): Promise<Record<string, OdooFieldInfo>>;
-  /** Internal note (message_type comment, subtype mail.mt_note); returns the mail.message id. */
+  /** Internal note (message_type comment, subtype mail.mt_note): text shown as typed, or HTML (`html: true`, as logNotes). Returns the mail.message id. */
   messagePost(model: string, id: number, body: string, opts?: { html?: boolean }): Promise<number>;
+  /** Internal HTML notes on several records in one call (mail.message create); ids in input order. */
+  logNotes(model: string, notes: readonly { resId: number; html: string }[]): Promise<number[]>;
+  /** A cheap authenticated call (connecting first if needed): resolves while Odoo answers, rejects with the OdooError otherwise. */
+  ping(): Promise<void>;
   /** mail.activity create (never activity_schedule, which faults over RPC on 17 after committing). */
   createActivity(input: CreateActivityInput): Promise<number>;
   readonly refs: OdooRefs;

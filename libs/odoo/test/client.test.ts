@@ -59,3 +59,36 @@ t.test('errors and debug logs never carry the password or call arguments', async
   t.notMatch(joined, /secret@example\.com|Secret Person/, 'no arguments');
   t.notMatch(joined, /"admin"|password/, 'no credentials');
 });
+
+t.test('onCall sees every call settle, with its duration and any error, never its arguments', async (t) => {
+  const s = await startOdooStandIn();
+  t.teardown(() => s.close());
+  const calls: { model: string; method: string; durationMs: number; error?: unknown }[] = [];
+  const odoo = createOdooClient({ url: s.url, db: s.db, username: s.username, password: s.password, onCall: (c) => calls.push(c) });
+  t.teardown(() => odoo.close());
+  await odoo.create('crm.lead', { name: 'Secret Person' });
+  s.faults.failNext(1, 'transport');
+  await odoo.ping().catch(() => undefined);
+  await odoo.ping();
+  t.same(calls.map((c) => `${c.model}.${c.method}`), ['crm.lead.create', 'res.users.context_get', 'res.users.context_get'], 'the calls of connect() itself are not reported');
+  t.ok(calls.every((c) => c.durationMs >= 0));
+  t.same(calls.map((c) => c.error === undefined), [true, false, true], 'the failed ping carries its error');
+  s.faults.down();
+  const unreachable = createOdooClient({ url: s.url, db: s.db, username: s.username, password: s.password, onCall: (c) => calls.push(c) });
+  t.teardown(() => unreachable.close());
+  await unreachable.ping().catch(() => undefined);
+  t.match(calls.at(-1), { model: 'res.users', method: 'context_get', error: { code: 'ODOO_TRANSPORT' } }, 'a connect that fails is reported as the call it was for');
+  t.notMatch(JSON.stringify(calls), /Secret Person/);
+});
+
+t.test('connect tells whether the Leads setting is on for the API user', async (t) => {
+  for (const leadsSetting of [false, true]) {
+    const s = await startOdooStandIn({ leadsSetting });
+    t.teardown(() => s.close());
+    const odoo = createOdooClient({ url: s.url, db: s.db, username: s.username, password: s.password });
+    t.teardown(() => odoo.close());
+    t.equal((await odoo.connect()).leadsEnabled, leadsSetting);
+    const id = await odoo.create('crm.lead', { name: 'x' });
+    t.same((await odoo.read<{ type: string }>('crm.lead', [id], ['type']))[0]?.type, leadsSetting ? 'lead' : 'opportunity', 'and what a new lead defaults to');
+  }
+});

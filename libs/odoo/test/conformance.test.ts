@@ -84,11 +84,11 @@ for (const target of await targets()) {
       t.ok(Array.isArray(lead?.['stage_id']), 'a stage is set');
     });
 
-    await t.test('a lead created without type is an opportunity; plain-text description is wrapped in <p>', async (t) => {
+    await t.test('a lead created without type is a lead only with the Leads setting; plain-text description is wrapped in <p>', async (t) => {
       const id = await odoo.create('crm.lead', { name: `${marker} default type`, description: 'سطر واحد' });
       leadIds.push(id);
       const [lead] = await odoo.read<Record<string, unknown>>('crm.lead', [id], ['type', 'description']);
-      t.equal(lead?.['type'], 'opportunity');
+      t.equal(lead?.['type'], caps.leadsEnabled ? 'lead' : 'opportunity', `the Leads setting is ${caps.leadsEnabled ? 'on' : 'off'} for the API user`);
       t.equal(lead?.['description'], '<p>سطر واحد</p>');
     });
 
@@ -136,6 +136,20 @@ for (const target of await targets()) {
       t.equal(neq.length, leadIds.length - 1, "'!=' includes leads without a phone");
     });
 
+    await t.test('probability: unset without scoring history, and the hub\'s "not won" domain finds the lead either way', async (t) => {
+      const id = await odoo.create('crm.lead', { name: `${marker} probability`, type: 'lead' });
+      leadIds.push(id);
+      const mine: [string, string, unknown] = ['id', '=', id];
+      const unset = (await odoo.searchCount('crm.lead', [mine, ['probability', '=', false]])) === 1;
+      t.comment(unset ? 'probability is NULL: this database has no scoring history' : 'probability is set: this database has scoring history');
+      const [lead] = await odoo.read<{ probability: unknown }>('crm.lead', [id], ['probability']);
+      if (unset) {
+        t.equal(lead?.probability, 0, 'an unset probability reads as 0');
+        t.equal(await odoo.searchCount('crm.lead', [mine, ['probability', '<', 100]]), 0, "'<' skips an unset probability (SQL NULL)");
+      } else t.ok(typeof lead?.probability === 'number' && lead.probability < 100, 'a computed probability below 100');
+      t.equal(await odoo.searchCount('crm.lead', [mine, ['probability', '!=', 100]]), 1, "'!=' matches it, set or not");
+    });
+
     await t.test('write updates values, tags by command lists, and archived leads need active_test false', async (t) => {
       const tagA = await odoo.refs.tag(`${marker}-hot`);
       const tagB = await odoo.refs.tag(`${marker}-meta`);
@@ -155,18 +169,35 @@ for (const target of await targets()) {
       await odoo.executeKw('crm.tag', 'unlink', [[tagA, tagB]]);
     });
 
-    await t.test('message_post logs an internal note that shows in the chatter', async (t) => {
+    await t.test('internal notes: text through message_post, HTML in one call for several leads, stored alike', async (t) => {
       const textId = await odoo.messagePost('crm.lead', leadId, 'Lead score 86/100: +30 budget <b>high</b>');
       const htmlId = await odoo.messagePost('crm.lead', leadId, '<p>النتيجة <b>86</b></p>', { html: true });
-      const msgs = await odoo.searchRead<{ id: number; body: string; message_type: string; subtype_id: [number, string]; model: string; res_id: number }>(
-        'mail.message', [['model', '=', 'crm.lead'], ['res_id', '=', leadId], ['id', 'in', [textId, htmlId]]],
-        { fields: ['body', 'message_type', 'subtype_id', 'model', 'res_id'], order: 'id asc' },
-      );
-      t.equal(msgs.length, 2);
-      t.equal(msgs[0]?.body, '<p>Lead score 86/100: +30 budget &lt;b&gt;high&lt;/b&gt;</p>', 'a text body is escaped');
-      t.equal(msgs[1]?.body, '<p>النتيجة <b>86</b></p>', 'an html body is kept');
-      t.equal(msgs[0]?.message_type, 'comment');
-      t.equal(msgs[0]?.subtype_id[1], 'Note', 'internal note subtype');
+      const [firstId, secondId] = await odoo.logNotes('crm.lead', [
+        { resId: manyIds[0] as number, html: '<p><b>New lead from</b> Meta</p><ul><li>Email: x</li></ul><p>Ref: [meta:1]</p>' },
+        { resId: manyIds[1] as number, html: '<p>ملاحظة <i>ثانية</i></p>' },
+      ]);
+      type Msg = { id: number; body: string; message_type: string; subtype_id: [number, string]; model: string; res_id: number; author_id: [number, string] | false; record_name: string | false };
+      const fields = ['body', 'message_type', 'subtype_id', 'model', 'res_id', 'author_id', 'record_name'];
+      const msgs = await odoo.searchRead<Msg>('mail.message', [['id', 'in', [textId, htmlId, firstId, secondId]]], { fields, order: 'id asc' });
+      t.equal(msgs.length, 4);
+      const [text, html, first, second] = msgs as [Msg, Msg, Msg, Msg];
+      t.equal(text.body, '<p>Lead score 86/100: +30 budget &lt;b&gt;high&lt;/b&gt;</p>', 'a text body is escaped');
+      t.equal(html.body, '<p>النتيجة <b>86</b></p>', 'an html body is kept');
+      t.equal(first.body, '<p><b>New lead from</b> Meta</p><ul><li>Email: x</li></ul><p>Ref: [meta:1]</p>', 'lists and bold survive');
+      t.same([first.res_id, second.res_id], [manyIds[0], manyIds[1]], 'each note on its own lead, ids in input order');
+      for (const m of msgs) {
+        t.equal(m.model, 'crm.lead');
+        t.equal(m.message_type, 'comment');
+        t.equal(m.subtype_id[1], 'Note', 'internal note subtype');
+        t.same(m.author_id, text.author_id, 'authored by the API user, as message_post does');
+        t.ok(typeof m.record_name === 'string' && m.record_name.includes(marker), 'names its lead');
+      }
+      const found = await odoo.searchCount('mail.message', [['model', '=', 'crm.lead'], ['res_id', '=', manyIds[0]], ['body', 'ilike', '[meta:1]']]);
+      t.equal(found, 1, 'a note is found by its marker');
+    });
+
+    await t.test('ping answers while Odoo is reachable', async (t) => {
+      await t.resolves(odoo.ping());
     });
 
     await t.test('creates a follow-up activity on the lead', async (t) => {

@@ -18,7 +18,7 @@ const fault = (code: number, text: string): string =>
   `<?xml version="1.0"?>\n<methodResponse>\n<fault>\n<value><struct>\n<member>\n<name>faultCode</name>\n<value><int>${code}</int></value>\n</member>\n<member>\n<name>faultString</name>\n<value><string>${text}</string></value>\n</member>\n</struct></value>\n</fault>\n\n</methodResponse>\n`;
 const ok = (inner: string): string => `<?xml version="1.0"?>\n<methodResponse>\n<params>\n<param>\n<value>${inner}</value>\n</param>\n</params>\n</methodResponse>\n`;
 
-/** A fake Odoo answering version/authenticate/fields_get normally and every other execute_kw with `answer`. */
+/** A fake Odoo answering version/authenticate/fields_get/default_get normally and every other execute_kw with `answer`. */
 async function fakeOdoo(t: Test, answer: { status?: number; body: string; contentType?: string }): Promise<string> {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -31,6 +31,7 @@ async function fakeOdoo(t: Test, answer: { status?: number; body: string; conten
       if (body.includes('<methodName>version</methodName>')) { reply = ok('<struct><member><name>server_version</name><value><string>17.0</string></value></member></struct>'); status = 200; type = 'text/xml'; }
       else if (body.includes('<methodName>authenticate</methodName>')) { reply = ok('<int>2</int>'); status = 200; type = 'text/xml'; }
       else if (body.includes('<string>fields_get</string>')) { reply = ok('<struct><member><name>name</name><value><struct></struct></value></member></struct>'); status = 200; type = 'text/xml'; }
+      else if (body.includes('<string>default_get</string>')) { reply = ok('<struct><member><name>type</name><value><string>opportunity</string></value></member></struct>'); status = 200; type = 'text/xml'; }
       res.writeHead(status, { 'Content-Type': type });
       res.end(reply);
     });
@@ -113,8 +114,30 @@ for (const status of [502, 503, 504]) {
     t.equal(err.code, 'ODOO_TRANSPORT');
     t.equal(err.retryable, true);
     t.equal(err.httpStatus, status);
+    t.equal((err as OdooTransportError).dependency, 'odoo', 'names Odoo as the unavailable dependency');
   });
 }
+
+t.test('HTTP 429 or 503 with Retry-After → unavailable Odoo, with the delay it asked for', async (t) => {
+  for (const [status, header, expected] of [[429, '7', 7000], [503, new Date(Date.now() + 60_000).toUTCString(), 60_000]] as const) {
+    const server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        if (body.includes('<methodName>version</methodName>')) { res.writeHead(200); res.end(ok('<struct><member><name>server_version</name><value><string>17.0</string></value></member></struct>')); return; }
+        res.writeHead(status, { 'Retry-After': header, 'Content-Type': 'text/html' });
+        res.end('<html>busy</html>');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const err = (await failureOf(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)) as OdooTransportError;
+    await new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); });
+    t.type(err, OdooTransportError);
+    t.equal(err.dependency, 'odoo');
+    t.ok(err.retryAfterMs !== undefined && Math.abs(err.retryAfterMs - expected) <= 1000, `HTTP ${status}: retry after about ${expected} ms (${err.retryAfterMs})`);
+  }
+});
 
 t.test('HTTP 404 (wrong URL, or XML-RPC removed) → OdooTransportError, not retryable', async (t) => {
   const server = http.createServer((_req, res) => { res.writeHead(404); res.end('not here'); });
@@ -125,6 +148,7 @@ t.test('HTTP 404 (wrong URL, or XML-RPC removed) → OdooTransportError, not ret
   c.close();
   t.type(err, OdooTransportError);
   t.equal(err.retryable, false);
+  t.equal((err as OdooTransportError).dependency, undefined, 'not an outage: an operator must fix the URL');
 });
 
 t.test('connection refused → OdooTransportError, retryable', async (t) => {
@@ -149,7 +173,9 @@ t.test('stand-in faults reach the client as the right typed errors', async (t) =
   s.faults.failNext(1, 'transport');
   t.type(await attempt(), OdooTransportError, 'transport');
   s.faults.failNext(1, 'validation');
-  t.type(await attempt(), OdooValidationError, 'validation');
+  const invalid = await attempt();
+  t.type(invalid, OdooValidationError, 'validation');
+  t.notOk('dependency' in (invalid as object), 'a fault names no unavailable dependency');
   s.faults.failNext(1, 'concurrency');
   t.type(await attempt(), OdooConcurrencyError, 'concurrency');
   s.faults.failNext(1, 'missing');
@@ -169,7 +195,13 @@ t.test('stand-in faults reach the client as the right typed errors', async (t) =
   const slow = await attempt();
   t.type(slow, OdooTimeoutError, 'slower than timeoutMs');
   t.equal((slow as OdooError).retryable, true);
+  t.equal((slow as OdooTimeoutError).dependency, 'odoo');
   s.faults.slow(0);
+
+  s.faults.failNext(1, 'lost');
+  const leads = s.records('crm.lead').length;
+  t.type(await attempt(), OdooTimeoutError, 'an answer that never comes is a timeout');
+  t.equal(s.records('crm.lead').length, leads + 1, 'although the create happened');
 
   s.faults.down();
   const down = await attempt();

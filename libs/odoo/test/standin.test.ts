@@ -145,3 +145,29 @@ t.test('fault injection, call counting, inspection and reset', async (t) => {
   t.equal(s.calls.total, 0);
   t.ok(s.records('utm.source').some((r) => r['name'] === 'Facebook'), 'and restores the fresh-database records');
 });
+
+t.test('probability: unset on a new database (reads as 0, skipped by <), computed once scoring has history', async (t) => {
+  for (const scoringHistory of [false, true]) {
+    const s = await standIn(t, { scoringHistory });
+    const odoo = clientFor(t, s);
+    const id = await odoo.create('crm.lead', { name: 'x', type: 'lead' });
+    t.equal(s.records('crm.lead')[0]?.['probability'], scoringHistory ? 55.43 : undefined, `stored (history: ${scoringHistory})`);
+    const [lead] = await odoo.read<{ probability: number }>('crm.lead', [id], ['probability']);
+    t.equal(lead?.probability, scoringHistory ? 55.43 : 0, 'as read');
+    t.equal(await odoo.searchCount('crm.lead', [['probability', '<', 100]]), scoringHistory ? 1 : 0, "'<' as SQL does");
+    t.equal(await odoo.searchCount('crm.lead', [['probability', '!=', 100]]), 1, "'!=' matches either way");
+    t.equal(await odoo.searchCount('crm.lead', [['probability', '=', false]]), scoringHistory ? 0 : 1);
+  }
+});
+
+t.test('HTML notes: message_post with body_is_html logs 17.0\'s warning, logNotes does not', async (t) => {
+  const s = await standIn(t);
+  const odoo = clientFor(t, s);
+  const id = await odoo.create('crm.lead', { name: 'x' });
+  await odoo.logNotes('crm.lead', [{ resId: id, html: '<p><b>a</b></p>' }]);
+  await odoo.messagePost('crm.lead', id, '<p>b</p>', { html: true });
+  t.same(s.serverLog(), [], 'a clean log');
+  t.same(s.messages('crm.lead', id).map((m) => [m['body'], m['subtype_id'], m['author_id'], m['record_name']]), [['<p><b>a</b></p>', 2, 3, 'x'], ['<p>b</p>', 2, 3, 'x']], 'note subtype, the API user as author, the lead named');
+  await odoo.executeKw('crm.lead', 'message_post', [[id]], { body: '<p>c</p>', body_is_html: true, message_type: 'comment', subtype_xmlid: 'mail.mt_note' });
+  t.match(s.serverLog(), [{ level: 'WARNING', message: /^Posting HTML message using body_is_html=True, use a Markup object instead/ }]);
+});

@@ -3,6 +3,6 @@
  * Slack, for tests and `pnpm sandbox`. Never used in production paths. See README.md for what they do not model.
  */
 export { startOdooStandIn, type OdooStandIn, type OdooStandInOptions, type FailKind, type CallLog } from './odoo/server.js';
-export type { StandInUser } from './odoo/dispatch.js';
+export type { ServerLogLine, StandInUser } from './odoo/dispatch.js';
 export { startGraphStandIn, graphError, type GraphStandIn, type GraphStandInOptions, type GraphLead, type GraphRequest, type GraphRateLimitCode } from './graph/server.js';
 export { startSlackStandIn, type SlackStandIn, type SlackStandInOptions, type SlackMessage, type SlackRequest } from './slack/server.js';

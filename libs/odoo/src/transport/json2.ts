@@ -3,7 +3,7 @@
  * named arguments; `GET /web/version`. Translates the client's execute_kw-style (positional) calls into
  * named arguments for the methods the hub uses. Never retries; never puts the key in an error.
  */
-import { OdooFaultError, OdooTransportError, errorFromJson2, errorFromNetwork } from '../errors.js';
+import { OdooFaultError, OdooTransportError, errorFromJson2, errorFromNetwork, retryAfterMsFrom } from '../errors.js';
 import { majorOf, type ServerVersion, type Transport, type TransportConfig } from './transport.js';
 
 /** Positional parameter names per method (after `ids` for record methods). */
@@ -17,6 +17,8 @@ const POSITIONAL: Record<string, { ids?: true; names: string[] }> = {
   unlink: { ids: true, names: [] },
   fields_get: { names: ['allfields', 'attributes'] },
   message_post: { ids: true, names: [] },
+  default_get: { names: ['fields_list'] },
+  context_get: { names: [] },
   check_object_reference: { names: ['module', 'xml_id'] },
   name_search: { names: ['name'] },
 };
@@ -63,7 +65,10 @@ export function createJson2Transport(cfg: TransportConfig): Transport {
     } catch {
       if (res.ok) throw new OdooTransportError('Odoo sent an unreadable JSON-2 response', { ...ctx, httpStatus: res.status });
     }
-    if (!res.ok) throw errorFromJson2(res.status, body, ctx);
+    if (!res.ok) {
+      const retryAfterMs = retryAfterMsFrom(res.headers.get('retry-after'));
+      throw errorFromJson2(res.status, body, { ...ctx, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+    }
     return body;
   }
 

@@ -6,14 +6,14 @@
 import http from 'node:http';
 import https from 'node:https';
 import xmlrpc from 'xmlrpc';
-import { OdooTransportError, errorFromFault, errorFromNetwork } from '../errors.js';
+import { OdooTransportError, errorFromFault, errorFromNetwork, retryAfterMsFrom } from '../errors.js';
 import { majorOf, toWire, type ServerVersion, type Transport, type TransportConfig } from './transport.js';
 
 interface XmlRpcFailure {
   faultCode?: unknown;
   faultString?: unknown;
   message?: string;
-  res?: { statusCode?: number };
+  res?: { statusCode?: number; headers?: Record<string, string | string[] | undefined> };
 }
 
 export function createXmlRpcTransport(cfg: TransportConfig): Transport {
@@ -48,7 +48,11 @@ export function createXmlRpcTransport(cfg: TransportConfig): Transport {
           if (status === 404) {
             return reject(new OdooTransportError('Odoo answered 404 on /xmlrpc/2 (wrong URL, or XML-RPC removed on this version)', { ...ctx, httpStatus: 404, retryable: false }));
           }
-          if (status >= 400) return reject(new OdooTransportError(`Odoo answered HTTP ${status}`, { ...ctx, httpStatus: status }));
+          if (status >= 400) {
+            const header = e.res?.headers?.['retry-after'];
+            const retryAfterMs = retryAfterMsFrom(Array.isArray(header) ? header[0] : header);
+            return reject(new OdooTransportError(`Odoo answered HTTP ${status}`, { ...ctx, httpStatus: status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) }));
+          }
           return reject(new OdooTransportError('Odoo sent an unreadable XML-RPC response', { ...ctx, httpStatus: status, cause: error }));
         }
         reject(errorFromNetwork(error, { ...ctx, timeoutMs: cfg.timeoutMs }));

@@ -5,7 +5,7 @@
  * Wire formats (XML-RPC, JSON-2) live in the server; this file only sees JS values.
  */
 import { randomBytes } from 'node:crypto';
-import { OdooFault, accessDenied, accessError, missingError, tracebackFault } from './faults.js';
+import { OdooFault, accessDenied, accessError, invalidField, missingError, tracebackFault } from './faults.js';
 import { buildSchema, type Env, type ModelDef } from './schema.js';
 import { Store, wrapHtml, type Row } from './store.js';
 
@@ -23,6 +23,16 @@ export interface DispatchOptions {
   db: string;
   apiKey?: string;
   now?: () => Date;
+  /** Predictive lead scoring has won/lost history; false (a new database): probability stays unset. */
+  scoringHistory?: boolean;
+  /** The CRM "Leads" setting (group crm.group_use_lead for internal users); off in a new database. */
+  leadsSetting?: boolean;
+}
+
+/** A line the real server would write to its log (only what the hub can cause is modelled). */
+export interface ServerLogLine {
+  level: 'WARNING' | 'ERROR';
+  message: string;
 }
 
 const RECORD_METHODS = new Set(['read', 'write', 'unlink', 'message_post', 'activity_schedule']);
@@ -39,6 +49,7 @@ const PARAMS: Record<string, string[]> = {
   fields_get: ['allfields', 'attributes'],
   name_search: ['name', 'args', 'operator', 'limit'],
   check_object_reference: ['module', 'xml_id', 'raise_on_access_error'],
+  default_get: ['fields_list'],
 };
 
 function parseVersion(version: string): { major: number; minor: number } {
@@ -53,6 +64,8 @@ export class OdooService {
   readonly apiKey: string;
   private readonly passwords = new Map<number, string>();
   private readonly now: () => Date;
+  /** What Odoo would log (e.g. the body_is_html warning of 17.0); cleared by reset(). */
+  readonly serverLog: ServerLogLine[] = [];
 
   constructor(readonly opts: DispatchOptions) {
     const v = parseVersion(opts.version);
@@ -69,21 +82,25 @@ export class OdooService {
 
   /** Fresh database: the records a new 17.0 database with crm, sale and no demo data has (ids as there). */
   reset(): void {
-    this.store = new Store(buildSchema({ addonInstalled: this.opts.addonInstalled, major: this.major, minor: this.minor }));
+    this.store = new Store(buildSchema({ addonInstalled: this.opts.addonInstalled, major: this.major, minor: this.minor, scoringHistory: this.opts.scoringHistory ?? false }));
     this.passwords.clear();
+    this.serverLog.length = 0;
     const s = this.store;
     const root = this.env(1);
     const c = (model: string, vals: Row): number => s.create(model, vals, root);
     c('res.company', { name: 'My Company', sequence: 10 });
+    const internalUser = c('res.groups', { name: 'Internal User' });
+    const useLead = c('res.groups', { name: 'Show Lead Menu' });
+    const groups = [internalUser, ...(this.opts.leadsSetting ? [useLead] : [])];
     c('res.partner', { name: 'My Company', complete_name: 'My Company', is_company: true, company_id: 1 });
     c('res.partner', { name: 'OdooBot', complete_name: 'OdooBot', email: 'odoobot@example.com' });
     c('res.partner', { name: 'Administrator', complete_name: 'Administrator', email: 'admin@example.com' });
     c('res.users', { name: 'OdooBot', login: '__system__', partner_id: 2, active: false });
-    c('res.users', { name: 'Administrator', login: 'admin', email: 'admin@example.com', partner_id: 3 });
+    c('res.users', { name: 'Administrator', login: 'admin', email: 'admin@example.com', partner_id: 3, groups_id: [[6, 0, groups]] });
     this.passwords.set(2, 'admin');
     for (const u of this.opts.users) {
       const pid = c('res.partner', { name: u.name, complete_name: u.name, email: u.email ?? false });
-      const uid = c('res.users', { name: u.name, login: u.login, email: u.email ?? false, partner_id: pid });
+      const uid = c('res.users', { name: u.name, login: u.login, email: u.email ?? false, partner_id: pid, groups_id: [[6, 0, groups]] });
       if (u.password) this.passwords.set(uid, u.password);
     }
     for (const [name, code, phone] of [['Saudi Arabia', 'SA', 966], ['United Arab Emirates', 'AE', 971], ['Egypt', 'EG', 20]] as const) {
@@ -112,6 +129,7 @@ export class OdooService {
       ['mail', 'mt_comment', 'mail.message.subtype', 1], ['mail', 'mt_note', 'mail.message.subtype', 2], ['mail', 'mt_activities', 'mail.message.subtype', 3],
       ['crm', 'stage_lead1', 'crm.stage', 1], ['crm', 'stage_lead2', 'crm.stage', 2], ['crm', 'stage_lead3', 'crm.stage', 3], ['crm', 'stage_lead4', 'crm.stage', 4],
       ['sales_team', 'team_sales_department', 'crm.team', 1],
+      ['base', 'group_user', 'res.groups', internalUser], ['crm', 'group_use_lead', 'res.groups', useLead],
     ];
     for (const [module, name, model, resId] of xmlids) c('ir.model.data', { module, name, model, res_id: resId });
   }
@@ -216,6 +234,17 @@ export class OdooService {
         const p = bind(PARAMS['fields_get'] as string[]);
         return this.fieldsGet(def, p['allfields'] as string[] | undefined, p['attributes'] as string[] | undefined);
       }
+      case 'default_get': {
+        const p = bind(PARAMS['default_get'] as string[]);
+        const wanted = Array.isArray(p['fields_list']) ? (p['fields_list'] as string[]) : [];
+        for (const name of wanted) if (!(name in def.fields)) throw invalidField(model, name);
+        const defaults = def.defaults?.(env, s) ?? {};
+        return Object.fromEntries(wanted.filter((name) => name in defaults).map((name) => [name, defaults[name]]));
+      }
+      case 'context_get':
+        if (model !== 'res.users') break;
+        bind([]);
+        return { lang: 'en_US', tz: false, uid };
       case 'name_search': {
         const p = bind([...(PARAMS['name_search'] as string[]), 'domain']);
         const name = typeof p['name'] === 'string' ? p['name'] : '';
@@ -303,6 +332,9 @@ export class OdooService {
       subtypeId = this.checkObjectReference({ module, xml_id: name }, env)[1];
     }
     const text = String(body);
+    if (this.major >= 17 && body_is_html === true) {
+      this.serverLog.push({ level: 'WARNING', message: `Posting HTML message using body_is_html=True, use a Markup object instead (user: ${env.uid})` });
+    }
     // 17+: a str body is HTML-escaped unless body_is_html (verified on 17.0); 16 sanitizes it as HTML.
     const html = wrapHtml(this.major >= 17 && body_is_html !== true ? escapeHtml(text) : text);
     const author = this.store.table('res.users').get(env.uid)?.['partner_id'] ?? false;

@@ -46,13 +46,25 @@ export interface ModelDef {
 
 export interface StoreLike {
   search(model: string, domain: unknown[], env: Env, opts?: { limit?: number; order?: string }): number[];
+  /** `module.name` of a res.groups xml id. */
+  userHasGroup(uid: number, groupXmlId: string): boolean;
+  /** The user's res.partner id (a message's default author). */
+  userPartner(uid: number): number | false;
 }
 
 export interface SchemaOptions {
   addonInstalled: boolean;
   major: number;
   minor: number;
+  /** Predictive lead scoring has won/lost history (crm_lead_scoring_frequency has rows). */
+  scoringHistory: boolean;
 }
+
+/** What a real 17.0 computed for a new API lead once its scoring had some won/lost history (a lab database). */
+export const SCORED_PROBABILITY = 55.43;
+
+/** crm.group_use_lead: the CRM "Leads" setting (implied for internal users when switched on). */
+export const GROUP_USE_LEAD = 'crm.group_use_lead';
 
 const f = (type: FieldType, string: string, extra: Partial<FieldDef> = {}): FieldDef => ({ type, string, store: true, ...extra });
 const m2o = (relation: string, string: string, extra: Partial<FieldDef> = {}): FieldDef => f('many2one', string, { relation, ...extra });
@@ -95,8 +107,12 @@ export function buildSchema(opts: SchemaOptions): Map<string, ModelDef> {
       checks: [[(r) => typeof r['probability'] !== 'number' || (r['probability'] >= 0 && r['probability'] <= 100), 'The probability of closing the deal should be between 0% and 100%!']],
       unique: opts.addonInstalled ? [['gassistant_ref', 'Another lead already has this G-Assistant reference.']] : [],
       defaults: (env, store) => ({
-        // 17.0: 'opportunity' unless the "Leads" setting is on, which it is not in a new database.
-        type: 'opportunity', active: true, priority: '0', user_id: env.uid, company_id: 1, probability: 0,
+        // 17.0: 'opportunity' unless the calling user has the "Leads" setting's group (off in a new database).
+        type: store.userHasGroup(env.uid, GROUP_USE_LEAD) ? 'lead' : 'opportunity',
+        active: true, priority: '0', user_id: env.uid, company_id: 1,
+        // Predictive scoring sets nothing until it has won/lost history: the column stays NULL (reads as 0,
+        // yet SQL `probability < 100` skips it), as on every new 17.0 database.
+        ...(opts.scoringHistory ? { probability: SCORED_PROBABILITY } : {}),
         team_id: store.search('crm.team', [], env, { limit: 1 })[0] ?? false,
         stage_id: store.search('crm.stage', [['fold', '=', false]], env, { limit: 1, order: 'sequence, id' })[0] ?? false,
       }),
@@ -122,10 +138,12 @@ export function buildSchema(opts: SchemaOptions): Map<string, ModelDef> {
         name: f('char', 'Name', { required: true }), login: f('char', 'Login', { required: true }), email: f('char', 'Email'),
         partner_id: m2o('res.partner', 'Related Partner', { required: true }), active: f('boolean', 'Active'),
         company_id: m2o('res.company', 'Company'), share: f('boolean', 'Share User'),
+        groups_id: f('many2many', 'Groups', { relation: 'res.groups' }),
       },
       unique: [['login', 'You can not have two users with the same login!']],
       defaults: () => ({ active: true, company_id: 1, share: false }),
     }),
+    model({ name: 'res.groups', description: 'Access Groups', recName: 'name', order: 'name', fields: { name: f('char', 'Name', { required: true }) } }),
     model({ name: 'utm.source', description: 'UTM Source', recName: 'name', order: 'id', uniqueNameRename: true, fields: { name: f('char', 'Source Name', { required: true }) } }),
     model({ name: 'utm.medium', description: 'UTM Medium', recName: 'name', order: 'name', uniqueNameRename: true, fields: { name: f('char', 'Medium Name', { required: true }), active: f('boolean', 'Active') }, defaults: () => ({ active: true }) }),
     model({
@@ -167,7 +185,7 @@ export function buildSchema(opts: SchemaOptions): Map<string, ModelDef> {
         message_type: f('selection', 'Type', { selection: [['email', 'Incoming Email'], ['comment', 'Comment'], ['email_outgoing', 'Outgoing Email'], ['notification', 'System notification'], ['auto_comment', 'Automated Targeted Notification'], ['user_notification', 'User Specific Notification']] }),
         subtype_id: m2o('mail.message.subtype', 'Subtype'), author_id: m2o('res.partner', 'Author'), date: f('datetime', 'Date'),
       },
-      defaults: (env) => ({ message_type: 'comment', date: env.now().toISOString().slice(0, 19).replace('T', ' ') }),
+      defaults: (env, store) => ({ message_type: 'comment', author_id: store.userPartner(env.uid), date: env.now().toISOString().slice(0, 19).replace('T', ' ') }),
     }),
     model({ name: 'mail.message.subtype', description: 'Message subtypes', recName: 'name', order: 'sequence, id', fields: { name: f('char', 'Message Type', { required: true }), internal: f('boolean', 'Internal Only'), sequence: f('integer', 'Sequence') } }),
     model({ name: 'ir.model', description: 'Models', recName: 'name', order: 'model', fields: { name: f('char', 'Model Description', { required: true }), model: f('char', 'Model', { required: true }) } }),

@@ -6,12 +6,16 @@
  */
 import type http from 'node:http';
 import { listen, readBody, sendJson } from '../http.js';
-import { OdooService, type StandInUser } from './dispatch.js';
+import { OdooService, type ServerLogLine, type StandInUser } from './dispatch.js';
 import { OdooFault, accessDenied, serializationFailure, tracebackFault, validationError } from './faults.js';
 import type { Row } from './store.js';
 import { faultResponse, methodResponse, parseMethodCall } from './wire.js';
 
-export type FailKind = 'transport' | 'validation' | 'concurrency' | 'access' | 'fault' | 'missing';
+/**
+ * 'transport': HTTP 503 (a proxy while Odoo restarts); 'lost': the call runs and commits, but its answer
+ * never comes (the client times out, not knowing whether e.g. a create happened); the rest: Odoo's faults.
+ */
+export type FailKind = 'transport' | 'lost' | 'validation' | 'concurrency' | 'access' | 'fault' | 'missing';
 
 export interface OdooStandInOptions {
   addonInstalled?: boolean;
@@ -24,6 +28,10 @@ export interface OdooStandInOptions {
   /** Fixed API key for the admin user (default: random). */
   apiKey?: string;
   now?: () => Date;
+  /** Predictive lead scoring has won/lost history. Default false, as in a new database: probability stays unset. */
+  scoringHistory?: boolean;
+  /** The CRM "Leads" setting (group crm.group_use_lead). Default false, as in a new database. */
+  leadsSetting?: boolean;
 }
 
 export interface CallLog {
@@ -49,6 +57,8 @@ export interface OdooStandIn {
   records(model: string): Row[];
   /** Chatter of one record (mail.message rows, oldest first). */
   messages(model: string, resId: number): Row[];
+  /** What the real server would have logged at WARNING or above because of the calls it got. */
+  serverLog(): ServerLogLine[];
   /** Insert a record directly (as admin), bypassing the wire; returns its id. */
   seed(model: string, values: Row): number;
   faults: {
@@ -67,6 +77,7 @@ export async function startOdooStandIn(opts: OdooStandInOptions = {}): Promise<O
   const service = new OdooService({
     version: opts.version ?? '17.0', addonInstalled: opts.addonInstalled ?? false, users: opts.users ?? DEFAULT_USERS, db,
     ...(opts.apiKey ? { apiKey: opts.apiKey } : {}), ...(opts.now ? { now: opts.now } : {}),
+    scoringHistory: opts.scoringHistory ?? false, leadsSetting: opts.leadsSetting ?? false,
   });
   let down = false;
   let delayMs = 0;
@@ -122,6 +133,10 @@ export async function startOdooStandIn(opts: OdooStandInOptions = {}): Promise<O
         count(call.params[3], call.params[4]);
         const kind = injected();
         if (kind === 'transport') return sendTransportFailure(res);
+        if (kind === 'lost') {
+          service.executeKwRpc(call.params);
+          return;
+        }
         if (kind) throw injectedFault(kind);
         result = service.executeKwRpc(call.params);
       }
@@ -156,6 +171,10 @@ export async function startOdooStandIn(opts: OdooStandInOptions = {}): Promise<O
     const kind = injected();
     if (kind === 'transport') return sendTransportFailure(res);
     try {
+      if (kind === 'lost') {
+        service.executeJson2(uid, model, method, parsed);
+        return;
+      }
       if (kind) throw injectedFault(kind);
       let result = service.executeJson2(uid, model, method, parsed);
       // JSON-2 returns recordsets as id lists (create of one dict included).
@@ -214,6 +233,7 @@ export async function startOdooStandIn(opts: OdooStandInOptions = {}): Promise<O
       counts.clear();
     },
     records: (model) => service.store.dump(model),
+    serverLog: () => [...service.serverLog],
     messages: (model, resId) => service.store.dump('mail.message').filter((m) => m['model'] === model && m['res_id'] === resId).sort((a, b) => (a['id'] as number) - (b['id'] as number)),
     seed: (model, values) => service.store.create(model, values, service.env(2)),
     faults: {

@@ -92,6 +92,18 @@ export class Store {
     return typeof v === 'string' ? v : `${model},${id}`;
   }
 
+  userHasGroup(uid: number, groupXmlId: string): boolean {
+    const [module, name] = groupXmlId.split('.');
+    const data = [...this.table('ir.model.data').values()].find((r) => r['module'] === module && r['name'] === name && r['model'] === 'res.groups');
+    const groups = this.tables.get('res.users')?.get(uid)?.['groups_id'];
+    return data !== undefined && Array.isArray(groups) && groups.includes(data['res_id']);
+  }
+
+  userPartner(uid: number): number | false {
+    const partner = this.tables.get('res.users')?.get(uid)?.['partner_id'];
+    return typeof partner === 'number' ? partner : false;
+  }
+
   exists(model: string, id: number): boolean {
     return this.table(model).has(id);
   }
@@ -200,6 +212,9 @@ export class Store {
     if (def.uniqueNameRename && typeof row['name'] === 'string') row['name'] = this.uniqueName(model, row['name']);
     this.checkUnique(def, row, undefined);
     this.checkConstraints(def, row);
+    if (model === 'mail.message' && row['record_name'] === undefined && typeof row['model'] === 'string' && typeof row['res_id'] === 'number' && this.tables.has(row['model'])) {
+      row['record_name'] = this.displayName(row['model'], row['res_id']);
+    }
     if (model === 'mail.activity' && typeof row['res_model_id'] === 'number') {
       const resModel = this.tables.get('ir.model')?.get(row['res_model_id'])?.['model'];
       row['res_model'] = resModel ?? false;

@@ -1,7 +1,7 @@
 // Finds the one Odoo lead an enquiry belongs to and creates or updates it, under the person's lock:
 //   1. the external reference (gassistant_ref with the addon, unique there; else the hub-owned
 //      `referred` field) → the event was handled before: finish what may be missing, change nothing;
-//   2. an open lead (active, probability < 100) of the same person (email or E.164 phone) created within
+//   2. an open lead (active, not won: probability != 100, which also matches an unset one) of the same person (email or E.164 phone) created within
 //      the repeat window → fill its empty fields, add REPEAT_ENQUIRY, post "new enquiry from …";
 //      for WhatsApp any open lead of the number → the message goes to its chatter;
 //   3. otherwise create the lead, linked to a partner with the same email or phone when there is one.
@@ -87,7 +87,9 @@ export async function upsertLead(draft: LeadDraft, flags: readonly Flag[], deps:
   const readFields = READ_FIELDS.filter((f) => caps.leadFields.has(f))
   const person = draft.isTestLead ? undefined : personDomain(draft, caps.leadFields)
   // WhatsApp: any open lead of the number takes the message; forms and ads: within the repeat window.
-  const open: unknown[] = [['active', '=', true], ['probability', '<', 100]]
+  // Not won. `!=` is NULL-safe in Odoo's SQL (`probability != 100 OR probability IS NULL`); `<` is not, and
+  // a new database's predictive scoring leaves probability NULL on API-created leads (see README "Dedupe").
+  const open: unknown[] = [['active', '=', true], ['probability', '!=', 100]]
   if (draft.channel !== 'whatsapp') open.push(['create_date', '>=', odooDate(new Date(deps.now().getTime() - config.repeatWindowMs))])
   const domain = person === undefined
     ? [[ref, '=', draft.externalRef]]
@@ -99,7 +101,7 @@ export async function upsertLead(draft: LeadDraft, flags: readonly Flag[], deps:
   const byRef = rows.find((r) => r[ref] === draft.externalRef)
   if (draft.channel === 'whatsapp') {
     // A chat: the number's open lead (its own or any other) takes every message.
-    const openLead = rows.find((r) => r['active'] !== false && Number(r['probability'] ?? 0) < 100)
+    const openLead = rows.find((r) => r['active'] !== false && r['probability'] !== 100)
     if (openLead !== undefined) return absorb(openLead, draft, flags, deps)
     // Its earlier lead is won or lost: a new conversation is a new lead, under a reference of its own.
     if (byRef !== undefined) return create({ ...draft, externalRef: `${draft.externalRef}:${draft.messageId ?? ''}` }, flags, deps, ref)
