@@ -121,6 +121,20 @@ export function createOdooClient(options: OdooClientOptions): OdooClient {
     }
   }
 
+  /** The API user's partner and its formatted address (`"Name" <email>`), as message_post makes a note's author. */
+  let authorOf: Promise<{ partnerId: number; emailFrom: string | false }> | undefined;
+  function author(): Promise<{ partnerId: number; emailFrom: string | false }> {
+    authorOf ??= (async () => {
+      const { uid: id } = await connect();
+      const rows = await executeKw<{ id: number; email_formatted: string | false }[]>('res.partner', 'search_read', [[['user_ids', 'in', [id]]]], { fields: ['email_formatted'], limit: 1, context: { active_test: false } });
+      const row = rows[0];
+      if (row === undefined) throw new OdooError('the API user has no partner', { model: 'res.partner' });
+      return { partnerId: row.id, emailFrom: row.email_formatted || false };
+    })();
+    authorOf.catch(() => { authorOf = undefined; });
+    return authorOf;
+  }
+
   const withContext = (context: Record<string, unknown> | undefined): Record<string, unknown> => (context ? { context } : {});
 
   const client: OdooClient = {
@@ -174,9 +188,16 @@ export function createOdooClient(options: OdooClientOptions): OdooClient {
       // note; create takes any number of them in one call, and its Html body is sanitized as HTML without a
       // warning. (message_post takes one record, and its body_is_html=True logs a WARNING per note on 17,
       // "use a Markup object instead" — which XML-RPC cannot send.) Nobody is notified, as with message_post:
-      // the note subtype is internal and no follower's default.
-      const subtypeId = await client.refs.noteSubtype();
-      const values = notes.map((n) => ({ model, res_id: n.resId, body: n.html, message_type: 'comment', subtype_id: subtypeId }));
+      // the note subtype is internal and no follower's default. The author's address and the record's name
+      // are sent rather than computed per message by Odoo, which halved the cost of a batch of notes on 17.0;
+      // reply_to is what message_post stores without a catchall alias (the author), and is never used for a
+      // note nobody is emailed.
+      const [subtypeId, me] = await Promise.all([client.refs.noteSubtype(), author()]);
+      const values = notes.map((n) => ({
+        model, res_id: n.resId, body: n.html, message_type: 'comment', subtype_id: subtypeId,
+        author_id: me.partnerId, email_from: me.emailFrom, reply_to: me.emailFrom,
+        ...(n.recordName === undefined ? {} : { record_name: n.recordName }),
+      }));
       const r = await executeKw<number | number[]>('mail.message', 'create', [values]);
       return Array.isArray(r) ? r : [r];
     },

@@ -123,8 +123,11 @@ export interface OdooClient {
   fieldsGet(model: string, attributes?: string[]): Promise<Record<string, OdooFieldInfo>>;
   /** Internal note (message_type comment, subtype mail.mt_note): text shown as typed, or HTML (`html: true`, as logNotes). Returns the mail.message id. */
   messagePost(model: string, id: number, body: string, opts?: { html?: boolean }): Promise<number>;
-  /** Internal HTML notes on several records in one call (mail.message create); ids in input order. */
-  logNotes(model: string, notes: readonly { resId: number; html: string }[]): Promise<number[]>;
+  /**
+   * Internal HTML notes on several records in one call (mail.message create), authored by the API user;
+   * `recordName` (the record's display name) saves Odoo looking it up. Ids in input order.
+   */
+  logNotes(model: string, notes: readonly { resId: number; html: string; recordName?: string }[]): Promise<number[]>;
   /** A cheap authenticated call (connecting first if needed): resolves while Odoo answers, rejects with the OdooError otherwise. */
   ping(): Promise<void>;
   /** mail.activity create (never activity_schedule, which faults over RPC on 17 after committing). */

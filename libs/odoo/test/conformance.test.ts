@@ -174,10 +174,10 @@ for (const target of await targets()) {
       const htmlId = await odoo.messagePost('crm.lead', leadId, '<p>النتيجة <b>86</b></p>', { html: true });
       const [firstId, secondId] = await odoo.logNotes('crm.lead', [
         { resId: manyIds[0] as number, html: '<p><b>New lead from</b> Meta</p><ul><li>Email: x</li></ul><p>Ref: [meta:1]</p>' },
-        { resId: manyIds[1] as number, html: '<p>ملاحظة <i>ثانية</i></p>' },
+        { resId: manyIds[1] as number, html: '<p>ملاحظة <i>ثانية</i></p>', recordName: `${marker} Layla Hassan` },
       ]);
-      type Msg = { id: number; body: string; message_type: string; subtype_id: [number, string]; model: string; res_id: number; author_id: [number, string] | false; record_name: string | false };
-      const fields = ['body', 'message_type', 'subtype_id', 'model', 'res_id', 'author_id', 'record_name'];
+      type Msg = { id: number; body: string; message_type: string; subtype_id: [number, string]; model: string; res_id: number; author_id: [number, string] | false; record_name: string | false; email_from: string | false; reply_to: string | false };
+      const fields = ['body', 'message_type', 'subtype_id', 'model', 'res_id', 'author_id', 'record_name', 'email_from', 'reply_to'];
       const msgs = await odoo.searchRead<Msg>('mail.message', [['id', 'in', [textId, htmlId, firstId, secondId]]], { fields, order: 'id asc' });
       t.equal(msgs.length, 4);
       const [text, html, first, second] = msgs as [Msg, Msg, Msg, Msg];
@@ -190,6 +190,8 @@ for (const target of await targets()) {
         t.equal(m.message_type, 'comment');
         t.equal(m.subtype_id[1], 'Note', 'internal note subtype');
         t.same(m.author_id, text.author_id, 'authored by the API user, as message_post does');
+        t.equal(m.email_from, text.email_from, 'from the API user\'s address, as message_post does');
+        t.ok(m.reply_to, 'a reply-to address');
         t.ok(typeof m.record_name === 'string' && m.record_name.includes(marker), 'names its lead');
       }
       const found = await odoo.searchCount('mail.message', [['model', '=', 'crm.lead'], ['res_id', '=', manyIds[0]], ['body', 'ilike', '[meta:1]']]);

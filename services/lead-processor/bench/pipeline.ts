@@ -1,10 +1,16 @@
-// `pnpm bench:pipeline`: leads per second end to end — a signed Meta webhook posted to the ingress →
-// the lead in the Odoo stand-in — and Odoo calls per lead. In-process bus by default, RabbitMQ when
-// AMQP_URL is set. BENCH_LEADS (default 300) distinct leads, BENCH_CONCURRENCY (default 20) posters.
-import { createHmac, randomUUID } from 'node:crypto'
-import { createAmqpBus, createMemoryBus } from '@gassistant/bus'
+// `pnpm bench:pipeline`: leads per second end to end — a signed Meta webhook posted to the ingress → the lead
+// in Odoo — against a baseline measured in the same run: Odoo's own create rate for the same kind of leads in
+// batches of 50 (XML-RPC from Node, before and after the hub's run). Prints both rates, their ratio, and the
+// Odoo calls per lead and time spent per method (from the processor's Odoo client).
+//   ODOO_URL, ODOO_DB, ODOO_USER, ODOO_PASSWORD set → that Odoo (fresh people every run; everything the run
+//   created is deleted at the end); unset → the Odoo stand-in with the addon. The Graph API is always the
+//   stand-in. In-process bus by default, RabbitMQ when AMQP_URL is set (unique exchange and queues per run).
+//   BENCH_LEADS (default 300) distinct people, BENCH_CONCURRENCY (20) webhook posters, BENCH_PREFETCH (the
+//   service's default) messages in flight.
+import { createHmac, randomInt, randomUUID } from 'node:crypto'
+import { createAmqpBus, createMemoryBus, type Bus } from '@gassistant/bus'
 import { buildApp } from '@gassistant/ingress'
-import { createOdooClient } from '@gassistant/odoo'
+import { createOdooClient, type OdooCall, type OdooClientOptions } from '@gassistant/odoo'
 import { createLogger, createMetrics } from '@gassistant/runtime'
 import { startGraphStandIn, startOdooStandIn } from '@gassistant/sandbox'
 import { createGraphClient } from '../src/graph/client.js'
@@ -12,58 +18,141 @@ import { createLeadProcessor } from '../src/service.js'
 
 const N = Number(process.env['BENCH_LEADS'] ?? 300)
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 20)
-const SECRET = 'test-app-secret'
+const PREFETCH = process.env['BENCH_PREFETCH'] === undefined ? undefined : Number(process.env['BENCH_PREFETCH'])
+const BATCH = 50
+const SECRET = 'bench-app-secret'
 const PAGE = '104857600112233'
+const FORM = '987654321098765'
+const CAMPAIGN = 'حملة رمضان 2026'
 const log = createLogger({ service: 'bench', level: 'warn' })
 const out = (line: string): void => void process.stdout.write(`${line}\n`)
 
-const odooServer = await startOdooStandIn({ addonInstalled: true })
+const run = randomUUID().slice(0, 8)
+// Fresh people every run: leadgen ids, emails and phone numbers nobody used before.
+const leadgenBase = 2_300_000_000_000_000 + randomInt(0, 1_000_000) * 1000
+const phoneBase = randomInt(10_000_000, 90_000_000)
+const person = (i: number) => ({
+  leadgenId: String(leadgenBase + i),
+  name: `عميل ${run} ${i}`,
+  email: `bench.${run}.${i}@example.com`,
+  phone: `+9665${String((phoneBase + i * 7) % 100_000_000).padStart(8, '0')}`,
+  platform: i % 2 ? 'ig' : 'fb',
+})
+
+const realOdoo = Boolean(process.env['ODOO_URL'])
+const standIn = realOdoo ? undefined : await startOdooStandIn({ addonInstalled: true })
+const odooOptions: OdooClientOptions = standIn
+  ? { url: standIn.url, db: standIn.db, username: standIn.username, password: standIn.password }
+  : { url: process.env['ODOO_URL'] as string, db: process.env['ODOO_DB'] ?? '', username: process.env['ODOO_USER'] ?? '', password: process.env['ODOO_PASSWORD'] ?? '', timeoutMs: 120_000 }
+const admin = createOdooClient(odooOptions)
+const caps = await admin.connect()
+const refField = caps.hasAddon ? 'gassistant_ref' : 'referred'
+
+/** Odoo's own rate: the same kind of lead the hub writes, `count` of them in batches of 50, one call at a time. */
+async function odooBatchedRate(label: string, count: number): Promise<number> {
+  const [facebook, instagram, paid, campaign, tag, countries] = await Promise.all([
+    admin.refs.utmSource('Facebook'), admin.refs.utmSource('Instagram'), admin.refs.utmMedium('Paid'),
+    admin.refs.utmCampaign(CAMPAIGN), admin.refs.tag('Meta Lead Ads'),
+    admin.searchRead<{ id: number }>('res.country', [['code', '=', 'SA']], { fields: ['id'], limit: 1 }),
+  ])
+  const values = Array.from({ length: count }, (_, i) => {
+    const p = person(1_000_000 + i)
+    return {
+      name: `${p.name} — ${CAMPAIGN}`, contact_name: p.name, email_from: `${label}.${p.email}`, phone: p.phone, type: 'lead', user_id: false,
+      [refField]: `bench:${run}:${label}:${i}`, source_id: i % 2 ? instagram : facebook, medium_id: paid, campaign_id: campaign,
+      tag_ids: [[6, 0, [tag]]], country_id: countries[0]?.id ?? false, description: '<p>ما_هي_ميزانيتك؟: 10,000 - 50,000 ريال</p>',
+      ...(caps.hasAddon ? { gassistant_flags: '' } : {}),
+    }
+  })
+  const started = performance.now()
+  const ids: number[] = []
+  for (let i = 0; i < values.length; i += BATCH) ids.push(...(await admin.createMany('crm.lead', values.slice(i, i + BATCH))))
+  const seconds = (performance.now() - started) / 1000
+  await admin.executeKw('crm.lead', 'unlink', [ids])
+  return count / seconds
+}
+
+const before = await odooBatchedRate('before', N)
+
+// The hub: ingress → bus → lead-processor → Odoo, with every Odoo call of the processor timed.
+const calls = new Map<string, { n: number; ms: number; failed: number }>()
+const onCall = (c: OdooCall): void => {
+  const key = `${c.model}.${c.method}`
+  const entry = calls.get(key) ?? { n: 0, ms: 0, failed: 0 }
+  entry.n++
+  entry.ms += c.durationMs
+  if (c.error !== undefined) entry.failed++
+  calls.set(key, entry)
+}
 const graphServer = await startGraphStandIn({ appSecret: SECRET, pageTokens: { [PAGE]: 'bench-token' } })
 const amqpUrl = process.env['AMQP_URL']
-const bus = amqpUrl ? await createAmqpBus({ url: amqpUrl, exchange: `bench.${randomUUID().slice(0, 8)}` }) : createMemoryBus()
-const odoo = createOdooClient({ url: odooServer.url, db: odooServer.db, username: odooServer.username, password: odooServer.password })
+const bus: Bus = amqpUrl ? await createAmqpBus({ url: amqpUrl, exchange: `bench.${run}` }) : createMemoryBus()
+const odoo = createOdooClient({ ...odooOptions, onCall })
+const service = amqpUrl ? `bench-lp-${run}` : 'lead-processor'
 const processor = createLeadProcessor({
   bus, odoo, log,
   graph: createGraphClient({ baseUrl: graphServer.url, appSecret: SECRET, pageTokens: () => ({ [PAGE]: 'bench-token' }) }),
-  config: { defaultRegion: 'SA', formMapping: {}, doNotCall: new Set(), testLeads: 'flag', leadType: 'lead', userId: undefined, repeatWindowMs: 30 * 86_400_000, lockTimeoutMs: 15_000, prefetch: 50, service: amqpUrl ? `bench-lp-${randomUUID().slice(0, 8)}` : 'lead-processor' },
+  config: {
+    defaultRegion: 'SA', formMapping: {}, doNotCall: new Set(), testLeads: 'flag', leadType: 'lead', userId: undefined,
+    repeatWindowMs: 30 * 86_400_000, lockTimeoutMs: 60_000, service, ...(PREFETCH === undefined ? {} : { prefetch: PREFETCH }),
+  },
 })
+let synced = 0
+await bus.subscribe({ service: `bench-observer-${run}`, bindings: ['lead.synced.v1'], handler: async () => { synced++; return { kind: 'done' } } })
 await processor.start()
 const app = await buildApp({
   bus, log, metrics: createMetrics('ingress', { defaultMetrics: false }),
   config: { meta: { appSecret: SECRET, verifyToken: 'x' }, whatsapp: { appSecret: SECRET, verifyToken: 'x' }, odoo: { webhookSecret: 'bench-odoo-secret' }, forms: {}, trustProxy: [], bodyLimit: 1_048_576, rateLimit: { max: 1_000_000, windowMs: 60_000 } },
 })
 const base = await app.listen({ port: 0, host: '127.0.0.1' })
-
 for (let i = 0; i < N; i++) {
+  const p = person(i)
   graphServer.addLead({
-    id: String(2300000000000000 + i), created_time: '2026-01-08T10:29:59+0000', form_id: '987654321098765', page_id: PAGE, platform: i % 2 ? 'ig' : 'fb', is_organic: false, campaign_name: 'حملة رمضان 2026',
-    field_data: [{ name: 'full_name', values: [`عميل ${i}`] }, { name: 'email', values: [`bench${i}@example.com`] }, { name: 'phone_number', values: [`05${String(50_000_000 + i * 37).padStart(8, '0')}`] }],
+    id: p.leadgenId, created_time: '2026-01-08T10:29:59+0000', form_id: FORM, page_id: PAGE, platform: p.platform, is_organic: false, campaign_name: CAMPAIGN,
+    field_data: [{ name: 'full_name', values: [p.name] }, { name: 'email', values: [p.email] }, { name: 'phone_number', values: [p.phone] }, { name: 'ما_هي_ميزانيتك؟', values: ['10,000 - 50,000 ريال'] }],
   })
 }
-odooServer.calls.reset()
+await odoo.connect()
+calls.clear()
+
 const started = performance.now()
 let next = 0
 async function poster(): Promise<void> {
   while (next < N) {
-    const i = next++
-    const body = JSON.stringify({ object: 'page', entry: [{ id: PAGE, time: 1767868201, changes: [{ field: 'leadgen', value: { leadgen_id: String(2300000000000000 + i), page_id: PAGE, form_id: '987654321098765', created_time: 1767868199 } }] }] })
+    const p = person(next++)
+    const body = JSON.stringify({ object: 'page', entry: [{ id: PAGE, time: 1767868201, changes: [{ field: 'leadgen', value: { leadgen_id: p.leadgenId, page_id: PAGE, form_id: FORM, created_time: 1767868199 } }] }] })
     const res = await fetch(`${base}/webhooks/meta`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` } })
     if (!res.ok) throw new Error(`ingress answered ${res.status}`)
   }
 }
 await Promise.all(Array.from({ length: CONCURRENCY }, poster))
 const accepted = performance.now()
-while (odooServer.records('crm.lead').length < N) await new Promise((r) => setTimeout(r, 10))
-const done = performance.now()
-const calls = odooServer.calls
-out(`pipeline benchmark: ${N} signed Meta webhooks → ${N} leads (${amqpUrl ? 'RabbitMQ' : 'in-process bus'}, Odoo stand-in with addon)`)
-out(`  webhooks accepted in ${((accepted - started) / 1000).toFixed(2)} s`)
-out(`  all leads in Odoo after ${((done - started) / 1000).toFixed(2)} s → ${(N / ((done - started) / 1000)).toFixed(1)} leads/s end to end`)
-out(`  Odoo calls: ${calls.total} (${(calls.total / N).toFixed(2)} per lead); crm.lead.create calls ${calls.count('crm.lead', 'create')} for ${N} leads`)
-out(`  by method: ${JSON.stringify(calls.byKey())}`)
+while (synced < N) await new Promise((r) => setTimeout(r, 10))
+const hubSeconds = (performance.now() - started) / 1000
+const hubRate = N / hubSeconds
+
 await app.close()
 await processor.stop()
+const after = await odooBatchedRate('after', N)
+const odooRate = (before + after) / 2
+
+// Everything this run created: its leads (their notes go with them).
+const refs = Array.from({ length: N }, (_, i) => `meta:${person(i).leadgenId}`)
+const created = await admin.searchRead<{ id: number }>('crm.lead', [[refField, 'in', refs]], { fields: ['id'], context: { active_test: false } })
+if (created.length > 0) await admin.executeKw('crm.lead', 'unlink', [created.map((r) => r.id)])
+
+const where = realOdoo ? `Odoo ${caps.serverVersion} at ${odooOptions.url} (db ${odooOptions.db}${caps.hasAddon ? ', addon installed' : ''})` : 'the Odoo stand-in with the addon'
+out(`pipeline benchmark: ${N} signed Meta webhooks → ${N} new leads in ${where}, ${amqpUrl ? 'RabbitMQ' : 'in-process bus'}`)
+out(`  Odoo's own create, batches of ${BATCH}: ${odooRate.toFixed(1)} leads/s (before the hub ${before.toFixed(1)}, after ${after.toFixed(1)})`)
+out(`  hub: webhooks accepted in ${((accepted - started) / 1000).toFixed(2)} s; all leads in Odoo after ${hubSeconds.toFixed(2)} s → ${hubRate.toFixed(1)} leads/s`)
+out(`  ratio hub / Odoo's own batched create: ${(hubRate / odooRate).toFixed(2)}×`)
+const total = [...calls.values()].reduce((a, c) => a + c.n, 0)
+out(`  Odoo calls per lead: ${(total / N).toFixed(2)} (${total} calls)`)
+for (const [key, c] of [...calls.entries()].sort((a, b) => b[1].ms - a[1].ms)) {
+  out(`    ${key.padEnd(32)} ${(c.n / N).toFixed(3).padStart(6)}/lead  ${String(c.n).padStart(5)} calls  ${(c.ms / 1000).toFixed(2).padStart(7)} s  ${(c.ms / c.n).toFixed(1).padStart(7)} ms/call${c.failed > 0 ? `  ${c.failed} failed` : ''}`)
+}
 await bus.close()
 odoo.close()
+admin.close()
 await graphServer.close()
-await odooServer.close()
+await standIn?.close()

@@ -337,10 +337,12 @@ export class OdooService {
     }
     // 17+: a str body is HTML-escaped unless body_is_html (verified on 17.0); 16 sanitizes it as HTML.
     const html = wrapHtml(this.major >= 17 && body_is_html !== true ? escapeHtml(text) : text);
-    const author = this.store.table('res.users').get(env.uid)?.['partner_id'] ?? false;
+    const author = typeof rest['author_id'] === 'number' ? rest['author_id'] : this.store.userPartner(env.uid);
+    // No catchall alias in the stand-in: reply_to is the author's address, as 17.0 stores it then.
+    const address = author === false ? false : this.store.read('res.partner', [author], ['email_formatted'], env)[0]?.['email_formatted'] || false;
     return this.store.create('mail.message', {
       model, res_id: id, record_name: this.store.displayName(model, id), body: html, message_type, subtype_id: subtypeId,
-      author_id: typeof rest['author_id'] === 'number' ? rest['author_id'] : author, ...(typeof subject === 'string' ? { subject } : {}),
+      author_id: author, email_from: address, reply_to: address, ...(typeof subject === 'string' ? { subject } : {}),
     }, env);
   }
 

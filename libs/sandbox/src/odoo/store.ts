@@ -59,6 +59,8 @@ export class Store {
     if (!row) return false;
     if (field === 'id') return id;
     if (field === 'display_name') return this.displayName(model, id) || false;
+    // res.partner.email_formatted: `"Name" <email>` (tools.formataddr), '' without an email.
+    if (model === 'res.partner' && field === 'email_formatted') return typeof row['email'] === 'string' && row['email'] !== '' ? `"${String(row['name'])}" <${row['email']}>` : '';
     const def = this.schema.get(model)?.fields[field];
     if (def?.type === 'one2many' && def.relation && def.inverse) {
       return this.oneToManyIds(model, id, def);
