@@ -23,8 +23,11 @@ export const LeadProcessorEnv = Type.Object({
   DO_NOT_CALL_FILE: Type.Optional(Type.String()),
   /** Meta testing-tool leads: `flag` (synced with TEST_LEAD) or `reject` (lead.rejected.v1). */
   TEST_LEADS: Type.Union([Type.Literal('flag'), Type.Literal('reject')], { default: 'flag' }),
-  /** crm.lead type of new leads (Odoo 17 defaults to opportunity when the Leads setting is off). */
-  LEAD_TYPE: Type.Union([Type.Literal('lead'), Type.Literal('opportunity')], { default: 'lead' }),
+  /**
+   * crm.lead type of new leads. `auto`: `lead` when Odoo's "Leads" setting is on for the hub user, else
+   * `opportunity` — leads of type `lead` are hidden from the pipeline while that setting is off (a new database).
+   */
+  LEAD_TYPE: Type.Union([Type.Literal('auto'), Type.Literal('lead'), Type.Literal('opportunity')], { default: 'auto' }),
   /** Salesperson of new leads; unset = none (otherwise Odoo would make the API user the salesperson). */
   LEAD_USER_ID: Type.Optional(Type.Integer({ minimum: 1 })),
   /** An open lead of the same person created within this many days absorbs a new enquiry. */

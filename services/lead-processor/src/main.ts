@@ -25,11 +25,7 @@ await runMain(async () => {
     service: SERVICE,
     log,
     metrics,
-    ready: async () => {
-      const odooOk = await odoo.connect().then(() => true, () => false)
-      const checks = { broker: bus.isReady(), odoo: odooOk }
-      return { ok: checks.broker && checks.odoo, checks }
-    },
+    ready: () => processor.readiness(),
   })
   await processor.start()
   await http.listen({ port: env.PORT, host: env.HOST })

@@ -1,19 +1,23 @@
-// createLeadProcessor(deps) → { start, stop }: subscribes the three handlers to the bus under the
-// service name `lead-processor` and counts what they did. No process, HTTP or env access here
-// (main.ts and libs/hub/src/start.ts own those).
+// createLeadProcessor(deps) → { start, stop, readiness, probes }: subscribes the dispatch table to the bus
+// under the service name `lead-processor`, batches its Odoo work across the events in flight, counts what
+// it did, and knows how Odoo and the Graph API are doing. No process, HTTP or env access here (main.ts and
+// the all-in-one runner own those).
 import type { Bus, Outcome, RetryPolicy, Subscription } from '@gassistant/bus'
 import type { AnyEvent } from '@gassistant/contracts'
-import type { OdooClient } from '@gassistant/odoo'
+import type { OdooCapabilities, OdooClient } from '@gassistant/odoo'
 import type { Logger, Metrics } from '@gassistant/runtime'
 import type { GraphClient } from './graph/client.js'
+import { GRAPH_DEPENDENCY } from './graph/errors.js'
+import { withLeadCache } from './graph/lead-cache.js'
+import { HANDLED_TYPES, HANDLERS, type HandledType } from './handlers/index.js'
 import type { HandlerDeps, ProcessingConfig } from './handlers/deps.js'
-import { handleFormSubmitted } from './handlers/form-submitted.js'
-import { handleMetaLeadgen } from './handlers/meta-leadgen.js'
-import { handleWhatsAppMessage } from './handlers/whatsapp-message.js'
-import { createBatcher } from './sync/batcher.js'
+import { createHealth } from './health.js'
+import { createLeadStore } from './sync/lead-store.js'
 import { createMemoryLocks, type PersonLocks } from './sync/locks.js'
+import type { UpsertConfig } from './sync/upsert.js'
 
 export const SERVICE = 'lead-processor'
+const ODOO = 'odoo'
 
 export interface LeadProcessorDeps {
   readonly bus: Bus
@@ -25,65 +29,114 @@ export interface LeadProcessorDeps {
   /** Default: in-process locks (one replica). Several replicas: createAmqpLocks. */
   readonly locks?: PersonLocks
   readonly now?: () => Date
-  /** Batched creates: default max 50 leads per call, 5 ms linger. */
+  /** Odoo calls batched across the events in flight: default at most 50 per call, 2 ms linger. */
   readonly batch?: { readonly maxBatch?: number; readonly lingerMs?: number }
+}
+
+/** What /readyz shows: the broker, and Odoo and the Graph API as last seen (Odoo probed when that is old). */
+export interface LeadProcessorReadiness {
+  readonly ok: boolean
+  readonly checks: { readonly broker: boolean; readonly odoo: boolean; readonly graph: boolean }
 }
 
 export interface LeadProcessor {
   start(): Promise<void>
   stop(): Promise<void>
+  readiness(): Promise<LeadProcessorReadiness>
+  /** Cheap checks per dependency the bus calls while the consumer is paused on an outage (see README "Outages"). */
+  readonly probes: Readonly<Record<string, () => Promise<void>>>
+}
+
+/** The dependency an error says is unavailable (the bus's DependencyError shape), if any. */
+function unavailableDependency(err: unknown): string | undefined {
+  const e = err as { retryable?: unknown; dependency?: unknown } | null
+  return typeof e === 'object' && e !== null && e.retryable === true && typeof e.dependency === 'string' ? e.dependency : undefined
+}
+
+/** `LEAD_TYPE=auto`: a lead when the Leads setting is on for the hub user (CRM › Leads), else an opportunity (the pipeline). */
+function leadTypeFor(config: ProcessingConfig, caps: OdooCapabilities): UpsertConfig['leadType'] {
+  if (config.leadType !== 'auto') return config.leadType
+  return caps.leadsEnabled ? 'lead' : 'opportunity'
 }
 
 export function createLeadProcessor(deps: LeadProcessorDeps): LeadProcessor {
-  const { bus, odoo, log } = deps
+  const { bus, odoo, log, config } = deps
   const locks = deps.locks ?? createMemoryLocks()
   const synced = deps.metrics?.counter({ name: 'leads_synced_total', help: 'Leads written to Odoo or rejected, by outcome', labelNames: ['outcome'] })
-  const countries = new Map<string, Promise<number | undefined>>()
+  const probes = { [ODOO]: () => odoo.ping() }
+  const health = createHealth({ probes })
+  const graph: GraphClient = withLeadCache({
+    async getLead(leadgenId, pageId, signal) {
+      try {
+        const lead = await deps.graph.getLead(leadgenId, pageId, signal)
+        health.record(GRAPH_DEPENDENCY, true)
+        return lead
+      } catch (err) {
+        if (unavailableDependency(err) === GRAPH_DEPENDENCY) health.record(GRAPH_DEPENDENCY, false)
+        throw err
+      }
+    },
+  })
+  const store = createLeadStore(odoo, deps.batch)
+  const now = deps.now ?? (() => new Date())
   const handlerDeps: HandlerDeps = {
     odoo,
-    graph: deps.graph,
+    graph,
     bus,
     log,
     locks,
-    creates: createBatcher(odoo, 'crm.lead', deps.batch),
-    config: deps.config,
-    now: deps.now ?? (() => new Date()),
-    countryId: (code) => {
-      let id = countries.get(code)
-      if (id === undefined) {
-        id = odoo.searchRead<{ id: number }>('res.country', [['code', '=', code]], { fields: ['id'], limit: 1 }).then((rows) => rows[0]?.id)
-        id.catch(() => countries.delete(code))
-        countries.set(code, id)
-      }
-      return id
+    store,
+    refs: odoo.refs,
+    processing: config,
+    get config(): UpsertConfig {
+      return { leadType: leadTypeFor(config, odoo.capabilities), userId: config.userId, repeatWindowMs: config.repeatWindowMs }
     },
+    now,
     onSynced: (outcome) => synced?.inc({ outcome }),
   }
   let subscription: Subscription | undefined
+  let announced = false
+
+  /** One line at start (or at the first connect, if Odoo was down then) saying what type new leads get and why. */
+  function announceLeadType(caps: OdooCapabilities): void {
+    if (announced) return
+    announced = true
+    const type = leadTypeFor(config, caps)
+    const facts = { lead_type: type, lead_type_setting: config.leadType, odoo_leads_setting: caps.leadsEnabled }
+    if (type === 'lead' && !caps.leadsEnabled) {
+      log.warn(facts, "new leads are created as type 'lead', but Odoo's Leads setting is off for the hub user: they are hidden from the pipeline. Turn on CRM › Configuration › Settings › Leads, or set LEAD_TYPE=auto or opportunity")
+    } else if (type === 'opportunity' && config.leadType === 'auto') {
+      log.info(facts, "Odoo's Leads setting is off for the hub user: new leads are created as opportunities, in the pipeline")
+    } else log.info(facts, `new leads are created as type '${type}'`)
+  }
 
   async function handle(event: AnyEvent, signal: AbortSignal): Promise<Outcome> {
-    // Capabilities (addon installed? which fields?) are read once; a failure here is retried like any outage.
-    await odoo.connect()
-    switch (event.type) {
-      case 'inbound.meta.leadgen.v1':
-        return handleMetaLeadgen(event, handlerDeps, signal)
-      case 'inbound.whatsapp.message.v1':
-        return handleWhatsAppMessage(event, handlerDeps)
-      case 'inbound.form.submitted.v1':
-        return handleFormSubmitted(event, handlerDeps)
-      default:
-        return { kind: 'park', reason: `lead-processor does not handle ${event.type}` }
+    try {
+      // Capabilities (addon installed? which fields? Leads setting?) are read once; a failure here is an outage like any other.
+      announceLeadType(await odoo.connect())
+      const handler = HANDLERS[event.type as HandledType] as ((e: AnyEvent, d: HandlerDeps, s: AbortSignal) => Promise<Outcome>) | undefined
+      const outcome = handler === undefined
+        ? { kind: 'park' as const, reason: `lead-processor does not handle ${event.type}` }
+        : await handler(event, handlerDeps, signal)
+      health.record(ODOO, true)
+      return outcome
+    } catch (err) {
+      if (unavailableDependency(err) === ODOO) health.record(ODOO, false)
+      throw err
     }
   }
 
   return {
+    probes,
     async start() {
+      // Say what type new leads get as soon as Odoo answers; not being able to ask now is no reason not to start.
+      void odoo.connect().then(announceLeadType, () => undefined)
       subscription = await bus.subscribe({
-        service: deps.config.service ?? SERVICE,
-        bindings: ['inbound.meta.leadgen.v1', 'inbound.whatsapp.message.v1', 'inbound.form.submitted.v1'],
+        service: config.service ?? SERVICE,
+        bindings: HANDLED_TYPES,
         handler: (event, ctx) => handle(event, ctx.signal),
-        ...(deps.config.prefetch === undefined ? {} : { prefetch: deps.config.prefetch }),
-        ...(deps.config.retry === undefined ? {} : { retry: deps.config.retry }),
+        ...(config.prefetch === undefined ? {} : { prefetch: config.prefetch }),
+        ...(config.retry === undefined ? {} : { retry: config.retry }),
       })
       log.info({ service: SERVICE }, 'lead-processor consuming')
     },
@@ -91,6 +144,11 @@ export function createLeadProcessor(deps: LeadProcessorDeps): LeadProcessor {
       await subscription?.cancel()
       subscription = undefined
       await locks.close()
+    },
+    async readiness() {
+      const [odooUp, graphUp] = await Promise.all([health.check(ODOO), health.check(GRAPH_DEPENDENCY)])
+      const checks = { broker: bus.isReady(), odoo: odooUp, graph: graphUp }
+      return { ok: checks.broker && checks.odoo && checks.graph, checks }
     },
   }
 }

@@ -7,7 +7,7 @@ import type { RetryPolicy } from '@gassistant/bus'
 import type { LeadProcessorConfig } from './config.js'
 import { parseDoNotCallList } from './flags.js'
 import type { ProcessingConfig } from './handlers/deps.js'
-import type { FormMapping } from './mapping/meta-form.js'
+import type { FormMapping } from './mapping/common.js'
 
 type SettingsInput = Pick<LeadProcessorConfig, 'DEFAULT_PHONE_REGION' | 'TEST_LEADS' | 'LEAD_TYPE' | 'REPEAT_WINDOW_DAYS' | 'LOCK_TIMEOUT_MS'> &
   Partial<Pick<LeadProcessorConfig, 'FORM_MAPPING_FILE' | 'DO_NOT_CALL_FILE' | 'LEAD_USER_ID' | 'PREFETCH' | 'RETRY_DELAYS_MS'>>

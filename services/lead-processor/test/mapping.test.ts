@@ -6,6 +6,9 @@ import { formRef, mapFormSubmission } from '../src/mapping/web-form.js'
 import { mapWhatsAppMessage } from '../src/mapping/whatsapp.js'
 import { fixtureJson } from './helpers/fixtures.js'
 
+/** crm.lead fields the mapping may fill (a real 17.0 has these and many more). */
+const leadFields: ReadonlySet<string> = new Set(['city', 'street', 'zip', 'partner_name', 'function', 'website', 'contact_name', 'email_from', 'phone'])
+
 const leadgen: DataOf<'inbound.meta.leadgen.v1'> = {
   leadgenId: '2100000000000001',
   pageId: '104857600112233',
@@ -18,7 +21,7 @@ const leadgen: DataOf<'inbound.meta.leadgen.v1'> = {
 t.test('an Instagram paid lead maps to crm.lead fields, Arabic kept verbatim', async (t) => {
   const draft = mapMetaLead(leadgen, fixtureJson<GraphLead>('meta-lead-graph-response.json'), {
     defaultRegion: 'SA',
-    formMapping: {},
+    formMapping: {}, leadFields,
   })
   t.equal(draft.externalRef, 'meta:2100000000000001')
   t.equal(draft.contactName, 'محمد عبدالله القحطاني')
@@ -42,15 +45,26 @@ t.test('a per-form mapping file sends custom questions to their Odoo fields', as
   const draft = mapMetaLead(leadgen, fixtureJson<GraphLead>('meta-lead-graph-response.json'), {
     defaultRegion: 'SA',
     formMapping: { '987654321098765': { 'when_do_you_plan_to_buy?': 'x_purchase_horizon' } },
+    leadFields: new Set([...leadFields, 'x_purchase_horizon']),
   })
   t.same(draft.fields, { city: 'الرياض', x_purchase_horizon: 'within_1_month' })
   t.notOk(draft.answers.some((a) => a.question === 'when_do_you_plan_to_buy?'), 'a mapped answer is not repeated')
 })
 
+t.test('an answer mapped to a field this Odoo lacks stays an answer, under its question', async (t) => {
+  const draft = mapMetaLead(leadgen, fixtureJson<GraphLead>('meta-lead-graph-response.json'), {
+    defaultRegion: 'SA',
+    formMapping: { '987654321098765': { 'when_do_you_plan_to_buy?': 'x_purchase_horizon' } },
+    leadFields,
+  })
+  t.same(draft.fields, { city: 'الرياض' }, 'only fields the server has')
+  t.same(draft.answers[1], { question: 'when_do_you_plan_to_buy?', answer: 'within_1_month' }, 'in its place among the answers')
+})
+
 t.test('a lead read without fields still maps contact data', async (t) => {
   const draft = mapMetaLead({ ...leadgen, leadgenId: '2100000000000003' }, fixtureJson<GraphLead>('meta-lead-graph-response-minimal.json'), {
     defaultRegion: 'SA',
-    formMapping: {},
+    formMapping: {}, leadFields,
   })
   t.equal(draft.contactName, undefined)
   t.equal(draft.email, 'layla.hassan@example.ae')
@@ -63,12 +77,31 @@ t.test('a lead read without fields still maps contact data', async (t) => {
 t.test("Meta's testing-tool leads are recognised and their dummy values ignored", async (t) => {
   const draft = mapMetaLead({ ...leadgen, leadgenId: '2100000000000009' }, fixtureJson<GraphLead>('meta-lead-graph-response-test-lead.json'), {
     defaultRegion: 'SA',
-    formMapping: {},
+    formMapping: {}, leadFields,
   })
   t.equal(draft.isTestLead, true)
   t.equal(draft.contactName, undefined)
   t.equal(draft.invalidPhone, undefined, 'a dummy phone is not reported as a bad phone')
   t.same(draft.utm, { source: 'Facebook', medium: 'Organic' })
+})
+
+t.test("Meta's test values are recognised with their angle brackets stripped too", async (t) => {
+  const lead: GraphLead = {
+    id: '2100000000000010',
+    is_organic: true,
+    field_data: [
+      { name: 'full_name', values: ['test lead: dummy data for full_name'] },
+      { name: 'email', values: ['test@fb.com'] },
+      { name: 'phone_number', values: ['Test Lead: Dummy Data For phone_number'] },
+      { name: 'city', values: ['<test lead: dummy data for city>'] },
+    ],
+  }
+  const draft = mapMetaLead(leadgen, lead, { defaultRegion: 'SA', formMapping: {}, leadFields })
+  t.equal(draft.isTestLead, true)
+  t.equal(draft.contactName, undefined, 'no dummy name')
+  t.equal(draft.invalidPhone, undefined, 'no dummy phone')
+  t.same(draft.fields, {}, 'no dummy city')
+  t.equal(draft.email, 'test@fb.com', 'real values are kept')
 })
 
 t.test('first and last names are joined; a two-letter country is kept', async (t) => {
@@ -83,7 +116,7 @@ t.test('first and last names are joined; a two-letter country is kept', async (t
       { name: 'phone_number', values: ['010 0123 4567'] },
     ],
   }
-  const draft = mapMetaLead(leadgen, lead, { defaultRegion: 'EG', formMapping: {} })
+  const draft = mapMetaLead(leadgen, lead, { defaultRegion: 'EG', formMapping: {}, leadFields })
   t.equal(draft.contactName, 'Layla Hassan')
   t.equal(draft.countryCode, 'EG')
   t.equal(draft.phone, '+201001234567')
@@ -132,7 +165,7 @@ t.test('a web form maps standard keys, the message and its UTM fields', async (t
     utm: { source: 'google', medium: 'cpc', campaign: 'brand-ar', term: 'crm' },
     pageUrl: 'https://example.com/ar/contact',
   }
-  const draft = mapFormSubmission(event, { defaultRegion: 'AE', formMapping: {} })
+  const draft = mapFormSubmission(event, { defaultRegion: 'AE', formMapping: {}, leadFields })
   t.equal(draft.externalRef, formRef('contact-ar', 'sub-1'))
   t.match(draft.externalRef, /^form:[0-9a-f]{32}$/)
   t.equal(draft.contactName, 'سارة خالد')

@@ -53,7 +53,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
         throw new GraphError('GRAPH_UNAVAILABLE', `Graph API answered HTTP ${res.status} with a body that is not JSON`, res.status >= 500 || res.status === 429, { pageId })
       }
       if (!res.ok || (typeof body === 'object' && body !== null && 'error' in body)) {
-        throw graphErrorFrom(res.status, body, { pageId, leadgenId })
+        throw graphErrorFrom(res.status, body, { pageId, leadgenId, headers: res.headers })
       }
       const lead = body as GraphLead
       if (typeof lead.id !== 'string') throw new GraphError('GRAPH_ERROR', 'Graph API answered without a lead id', false, { pageId })

@@ -3,12 +3,13 @@ import type { Bus } from '@gassistant/bus'
 import type { OdooClient } from '@gassistant/odoo'
 import type { Logger } from '@gassistant/runtime'
 import type { GraphClient } from '../graph/client.js'
-import type { FormMapping } from '../mapping/meta-form.js'
-import type { CreateBatcher } from '../sync/batcher.js'
+import type { FormMapping } from '../mapping/common.js'
 import type { PersonLocks } from '../sync/locks.js'
-import type { UpsertConfig } from '../sync/upsert.js'
+import type { SyncDeps, UpsertConfig } from '../sync/upsert.js'
 
-export interface ProcessingConfig extends UpsertConfig {
+export interface ProcessingConfig extends Omit<UpsertConfig, 'leadType'> {
+  /** `auto`: `lead` when Odoo's "Leads" setting is on for the hub user, else `opportunity` (see README "Lead type"). */
+  readonly leadType: UpsertConfig['leadType'] | 'auto'
   readonly defaultRegion: string
   readonly formMapping: FormMapping
   readonly doNotCall: ReadonlySet<string>
@@ -16,16 +17,13 @@ export interface ProcessingConfig extends UpsertConfig {
   readonly lockTimeoutMs: number
 }
 
-export interface HandlerDeps {
+export interface HandlerDeps extends SyncDeps {
   readonly odoo: OdooClient
   readonly graph: GraphClient
   readonly bus: Pick<Bus, 'publish'>
   readonly log: Logger
   readonly locks: PersonLocks
-  readonly creates: CreateBatcher
-  readonly config: ProcessingConfig
-  readonly now: () => Date
-  readonly countryId: (code: string) => Promise<number | undefined>
+  readonly processing: ProcessingConfig
   /** Called once per lead written, for metrics. */
   readonly onSynced?: (outcome: 'created' | 'updated' | 'merged' | 'rejected') => void
 }

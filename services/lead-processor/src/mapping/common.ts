@@ -5,8 +5,9 @@ import { normalizeEmail } from '../normalize/email.js'
 import { joinName, normalizeName } from '../normalize/name.js'
 import { normalizePhone } from '../normalize/phone.js'
 
-// What Meta's Lead Ads Testing Tool puts in every answer: "<test lead: dummy data for full_name>".
-const META_TEST_VALUE = /^<test lead: dummy data for [^>]*>$/i
+// What Meta's Lead Ads Testing Tool puts in every answer: "<test lead: dummy data for full_name>"; some
+// tools in between (CRMs, sheets, HTML sanitizers) strip the angle brackets, so both forms are recognised.
+const META_TEST_VALUE = /^(?:<test lead: dummy data for [^<>]*>|test lead: dummy data for [^<>]*)$/i
 
 export function isMetaTestValue(value: string): boolean {
   return META_TEST_VALUE.test(value.trim())
@@ -63,31 +64,48 @@ export interface SortedAnswers {
   readonly answers: Answer[]
 }
 
+/** What every mapper needs: the region for national phone forms, the mapping file, this Odoo's crm.lead fields. */
+export interface MappingOptions {
+  readonly defaultRegion: string
+  readonly formMapping: FormMapping
+  /** crm.lead's fields on the server: an answer meant for a field it lacks stays an answer. */
+  readonly leadFields: ReadonlySet<string>
+}
+
+/** form id (Meta) or form key (web) → question key → crm.lead field name (or `email_from`, `phone`, `contact_name`). */
+export type FormMapping = Readonly<Record<string, Readonly<Record<string, string>>>>
+
 /**
  * Sorts non-empty answers (shared by Meta forms and web forms): the per-form mapping wins, then the
- * standard keys; everything else is kept as a "question: answer" line. `messageKeys` name the free-text
- * answer (web forms only); the first email/phone/name answer wins.
+ * standard keys; an answer for a field this Odoo has becomes that field, everything else is kept as a
+ * "question: answer" line. `messageKeys` name the free-text answer (web forms only); the first
+ * email/phone/name answer wins.
  */
 export function sortAnswers(
   entries: Iterable<readonly [key: string, value: string]>,
   perForm: Readonly<Record<string, string>>,
+  leadFields: ReadonlySet<string>,
   messageKeys: readonly string[] = [],
 ): SortedAnswers {
   const picked: Partial<Record<keyof SortedAnswers['picked'], string>> = {}
   const fields: Record<string, string> = {}
   const answers: Answer[] = []
+  const toField = (field: string, key: string, value: string): void => {
+    if (leadFields.has(field)) fields[field] = value
+    else answers.push({ question: key, answer: value })
+  }
   for (const [key, value] of entries) {
     const target = perForm[key]
     const lower = key.toLowerCase()
     if (target === 'email_from' || (target === undefined && EMAIL_KEYS.includes(lower))) picked.email ??= value
     else if (target === 'phone' || target === 'mobile' || (target === undefined && PHONE_KEYS.includes(lower))) picked.phone ??= value
     else if (target === 'contact_name' || (target === undefined && NAME_KEYS.includes(lower))) picked.name ??= value
-    else if (target !== undefined) fields[target] = value
+    else if (target !== undefined) toField(target, key, value)
     else if (lower === 'first_name') picked.first = value
     else if (lower === 'last_name') picked.last = value
     else if (messageKeys.includes(lower)) picked.message = value
     else if (lower === 'country' && /^[A-Za-z]{2}$/.test(value)) picked.country = value.toUpperCase()
-    else if (STANDARD_FIELDS[lower] !== undefined) fields[STANDARD_FIELDS[lower]] = value
+    else if (STANDARD_FIELDS[lower] !== undefined) toField(STANDARD_FIELDS[lower], key, value)
     else answers.push({ question: key, answer: value })
   }
   return { picked: picked as SortedAnswers['picked'], fields, answers }

@@ -5,15 +5,8 @@
 import type { DataOf } from '@gassistant/contracts'
 import type { Answer, LeadDraft } from '../draft.js'
 import type { GraphLead } from '../graph/types.js'
-import { contactOf, isMetaTestValue, sortAnswers } from './common.js'
+import { contactOf, isMetaTestValue, sortAnswers, type MappingOptions } from './common.js'
 
-/** form id → question key → crm.lead field name (or `email_from`, `phone`, `contact_name`). */
-export type FormMapping = Readonly<Record<string, Readonly<Record<string, string>>>>
-
-export interface MetaMappingOptions {
-  readonly defaultRegion: string
-  readonly formMapping: FormMapping
-}
 
 const PLATFORM_SOURCE: Readonly<Record<string, string>> = { fb: 'Facebook', ig: 'Instagram' }
 
@@ -31,7 +24,7 @@ function mediumOf(lead: GraphLead, adId: string | undefined): string | undefined
 export function mapMetaLead(
   event: DataOf<'inbound.meta.leadgen.v1'>,
   lead: GraphLead,
-  options: MetaMappingOptions,
+  options: MappingOptions,
 ): LeadDraft {
   const perForm = options.formMapping[lead.form_id ?? event.formId] ?? {}
   let isTestLead = false
@@ -46,7 +39,7 @@ export function mapMetaLead(
     }
     entries.push([item.name, value])
   }
-  const { picked, fields, answers } = sortAnswers(entries, perForm)
+  const { picked, fields, answers } = sortAnswers(entries, perForm, options.leadFields)
   for (const box of lead.custom_disclaimer_responses ?? []) {
     answers.push({ question: box.checkbox_key, answer: box.is_checked === '1' ? 'yes' : 'no' })
   }

@@ -3,8 +3,7 @@
 import { createHash } from 'node:crypto'
 import type { DataOf } from '@gassistant/contracts'
 import type { Answer, LeadDraft } from '../draft.js'
-import { contactOf, sortAnswers } from './common.js'
-import type { FormMapping } from './meta-form.js'
+import { contactOf, sortAnswers, type MappingOptions } from './common.js'
 
 const MESSAGE_KEYS = ['message', 'comments', 'comment', 'notes', 'enquiry', 'inquiry']
 
@@ -16,13 +15,13 @@ export function formRef(formKey: string, submissionId: string): string {
 
 export function mapFormSubmission(
   event: DataOf<'inbound.form.submitted.v1'>,
-  options: { readonly defaultRegion: string; readonly formMapping: FormMapping },
+  options: MappingOptions,
 ): LeadDraft {
   const perForm = options.formMapping[event.formKey] ?? {}
   const entries = Object.entries(event.fields)
     .map(([key, raw]): [string, string] => [key, raw.trim()])
     .filter(([, value]) => value !== '')
-  const { picked, fields, answers } = sortAnswers(entries, perForm, MESSAGE_KEYS)
+  const { picked, fields, answers } = sortAnswers(entries, perForm, options.leadFields, MESSAGE_KEYS)
   const adFacts: Answer[] = [{ question: 'Form', answer: event.formKey }]
   if (event.pageUrl !== undefined) adFacts.push({ question: 'Page', answer: event.pageUrl })
   if (event.utm.term !== undefined) adFacts.push({ question: 'utm_term', answer: event.utm.term })

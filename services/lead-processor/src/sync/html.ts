@@ -18,7 +18,7 @@ export function descriptionHtml(draft: LeadDraft): string {
 }
 
 /** The marker a note carries so a redelivered event never posts it twice (searched with ilike). */
-export function refMarker(draft: LeadDraft): string {
+export function refMarker(draft: Pick<LeadDraft, 'externalRef' | 'messageId'>): string {
   return draft.messageId === undefined ? `[${draft.externalRef}]` : `[${draft.messageId}]`
 }
 
