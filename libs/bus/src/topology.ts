@@ -1,7 +1,7 @@
 // Queue names and arguments for one consuming service: the topology as data, in one place, so the
 // RabbitMQ transport, the in-process transport, the operator commands and deploy/ definitions agree.
 // Must never talk to a broker.
-import type { RetryPolicy } from './types.js'
+import { DEFAULT_RETRY, type RetryPolicy } from './types.js'
 
 export type QueueType = 'quorum' | 'classic'
 
@@ -18,10 +18,16 @@ export function assertServiceName(service: string): void {
   }
 }
 
-export function assertRetryPolicy(policy: RetryPolicy): void {
+/** A subscription's retry settings over the defaults, checked: a bad policy fails subscribe, not a retry. */
+export function resolveRetryPolicy(overrides: Partial<RetryPolicy> = {}): RetryPolicy {
+  const policy: RetryPolicy = { ...DEFAULT_RETRY, ...overrides }
+  if (policy.delaysMs.length === 0) throw new TypeError('retry delays must not be empty')
   for (const delay of policy.delaysMs) {
     if (!Number.isInteger(delay) || delay < 1) throw new TypeError(`retry delays must be whole milliseconds ≥ 1: ${delay}`)
   }
+  if (!Number.isFinite(policy.budgetMs) || policy.budgetMs < 0) throw new TypeError(`retry budget must be milliseconds ≥ 0: ${policy.budgetMs}`)
+  if (!(policy.jitter >= 0 && policy.jitter < 1)) throw new TypeError(`retry jitter must be a fraction in [0, 1): ${policy.jitter}`)
+  return policy
 }
 
 export interface QueueDeclaration {
@@ -68,10 +74,11 @@ export function serviceTopology(
   const delays = [...new Set(policy.delaysMs)]
   const retries = delays.map((delay) => ({
     name: retryQueueName(service, delay),
-    // A queue per delay: a TTL shared by the whole queue never blocks a short delay behind a long one.
+    // A queue per delay tier, so a short delay never waits behind a long one. Each copy carries its own
+    // jittered `expiration`; RabbitMQ expires messages at the head only, so one may wait up to the
+    // jitter spread (±20% of the tier) behind a longer one published just before it.
     arguments: {
       ...type,
-      'x-message-ttl': delay,
       'x-dead-letter-exchange': '',
       'x-dead-letter-routing-key': queueName(service),
       ...(queueType === 'quorum' ? { 'x-dead-letter-strategy': 'at-least-once', 'x-overflow': 'reject-publish' } : {}),

@@ -20,7 +20,7 @@ export interface LeadProcessorDeps {
   readonly odoo: OdooClient
   readonly graph: GraphClient
   readonly log: Logger
-  readonly config: ProcessingConfig & { readonly prefetch?: number; readonly retry?: RetryPolicy; readonly service?: string }
+  readonly config: ProcessingConfig & { readonly prefetch?: number; readonly retry?: Partial<RetryPolicy>; readonly service?: string }
   readonly metrics?: Metrics
   /** Default: in-process locks (one replica). Several replicas: createAmqpLocks. */
   readonly locks?: PersonLocks

@@ -7,8 +7,8 @@ import { AmqpConnectionManagerClass, type ChannelWrapper } from 'amqp-connection
 import type { ConfirmChannel } from 'amqplib'
 import { BrokerUnavailableError, PublishRejectedError, PublishTimeoutError, TopologyError, type BusError } from '../errors.js'
 import { silentLogger, type BusLogger } from '../logger.js'
-import { assertServiceName, serviceTopology, type QueueSpec, type QueueType } from '../topology.js'
-import { DEFAULT_RETRY, EXCHANGE, type Bus } from '../types.js'
+import { assertServiceName, resolveRetryPolicy, serviceTopology, type QueueSpec, type QueueType } from '../topology.js'
+import { EXCHANGE, type Bus } from '../types.js'
 import { startConsumer, type AmqpConsumer } from './consumer.js'
 import { createAmqpDeadLetters } from './dead-letters.js'
 import { IRRECOVERABLE_CODES, publishProperties, replyCode } from './wire.js'
@@ -53,13 +53,6 @@ function describeBroker(url: string): string {
   }
 }
 
-function publishError(error: unknown): BusError {
-  const message = error instanceof Error ? error.message : String(error)
-  if (message === 'timeout') return new PublishTimeoutError(undefined, { cause: error })
-  if (/nack/i.test(message)) return new PublishRejectedError(undefined, { cause: error })
-  return new BrokerUnavailableError(undefined, { cause: error })
-}
-
 interface Pending {
   readonly reject: (error: BusError) => void
 }
@@ -75,7 +68,7 @@ export async function createAmqpBus(options: AmqpBusOptions): Promise<Bus> {
   // Main and dead queues only: retry queues depend on each consumer's policy and are its to declare.
   const declared = (options.declare ?? []).map((spec) => {
     assertServiceName(spec.service)
-    return serviceTopology(spec.service, spec.bindings, DEFAULT_RETRY, queueType)
+    return serviceTopology(spec.service, spec.bindings, resolveRetryPolicy(), queueType)
   })
   const manager = new AmqpConnectionManagerClass([options.url], {
     heartbeatIntervalInSeconds: options.heartbeatSeconds ?? 5,
@@ -89,6 +82,8 @@ export async function createAmqpBus(options: AmqpBusOptions): Promise<Bus> {
     },
   })
   let publisherReady = false
+  /** The publisher's raw channel while it is open: tells a nack from a channel that went away. */
+  let publisherChannel: ConfirmChannel | undefined
   let closed = false
   const pending = new Set<Pending>()
   const consumers = new Set<AmqpConsumer>()
@@ -121,6 +116,10 @@ export async function createAmqpBus(options: AmqpBusOptions): Promise<Bus> {
         }
         for (const binding of topology.bindings) await channel.bindQueue(topology.main.name, exchange, binding)
       }
+      publisherChannel = channel
+      channel.once('close', () => {
+        if (publisherChannel === channel) publisherChannel = undefined
+      })
     },
   })
   publisher.on('connect', () => {
@@ -148,31 +147,42 @@ export async function createAmqpBus(options: AmqpBusOptions): Promise<Bus> {
     throw new BrokerUnavailableError(`message broker unavailable at ${broker}`, { cause: error })
   }
 
+  /**
+   * Why a publish that did not time out was refused, read from the state of the channel it went out
+   * on (amqplib's errors carry no code to tell): still open means the broker nacked it (e.g. a full
+   * queue with overflow reject-publish); closed means the channel or connection went away. The
+   * channel's close listeners run before the rejection reaches us, so the state is already current.
+   */
+  function refusal(error: unknown): BusError {
+    return publisherChannel !== undefined && manager.isConnected()
+      ? new PublishRejectedError(undefined, { cause: error })
+      : new BrokerUnavailableError('connection to message broker lost', { cause: error })
+  }
+
   function publishOne(event: AnyEvent, body: Buffer): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       let settled = false
-      const entry: Pending = {
-        reject: (error) => {
-          if (!settled) reject(error)
-          settled = true
-        },
+      const settle = (error?: BusError): void => {
+        if (settled) return
+        settled = true
+        pending.delete(entry)
+        clearTimeout(timer)
+        if (error === undefined) resolve()
+        else reject(error)
       }
+      const entry: Pending = { reject: settle }
       pending.add(entry)
+      // Our own timer, started before the channel wrapper's equal one, so it fires first: a timeout
+      // is known as one by construction, not by the wrapper's error text.
+      const timer = setTimeout(() => settle(new PublishTimeoutError()), publishTimeoutMs)
       publisher.publish(exchange, event.type, body, publishProperties(event, publishTimeoutMs)).then(
-        () => {
-          pending.delete(entry)
-          if (!settled) resolve()
-          settled = true
-        },
-        (error: unknown) => {
-          pending.delete(entry)
-          entry.reject(publishError(error))
-        },
+        () => settle(),
+        (error: unknown) => settle(refusal(error)),
       )
     })
   }
 
-  const isReady = (): boolean => !closed && publisherReady && manager.isConnected()
+  const isReady = (): boolean => !closed && publisherReady && publisherChannel !== undefined && manager.isConnected()
 
   return {
     async publish(events) {

@@ -12,6 +12,8 @@ export const Header = {
   parkedReason: 'gassistant-parked-reason',
   parkedAt: 'gassistant-parked-at',
   lastError: 'gassistant-last-error',
+  /** Epoch ms of the first failure (retry or unavailable): the retry budget runs from it. */
+  firstFailure: 'gassistant-first-failure',
 } as const
 
 /** Irrecoverable AMQP reply codes: retrying the same call can never succeed. */
@@ -68,6 +70,12 @@ export function readAttempt(properties: MessageProperties): number {
   const value: unknown = properties.headers?.[Header.attempt]
   const attempt = typeof value === 'number' ? value : Number(value)
   return Number.isInteger(attempt) && attempt >= 1 ? attempt : 1
+}
+
+export function readFirstFailure(properties: MessageProperties): number | undefined {
+  const value: unknown = properties.headers?.[Header.firstFailure]
+  const ms = typeof value === 'number' ? value : Number(value)
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined
 }
 
 /** Publishes on a raw confirm channel and settles on the broker's ack or nack. */

@@ -6,10 +6,11 @@ import { runDelivery } from '../delivery.js'
 import { BrokerUnavailableError } from '../errors.js'
 import { silentLogger, type BusLogger } from '../logger.js'
 import type { Action } from '../outcome.js'
-import { assertRetryPolicy, assertServiceName, type QueueSpec } from '../topology.js'
+import { createPause, type Pause } from '../pause.js'
+import { assertServiceName, resolveRetryPolicy, type QueueSpec } from '../topology.js'
 import {
   DEFAULT_PREFETCH,
-  DEFAULT_RETRY,
+  DEFAULT_PROBE_INTERVAL_MS,
   type Bus,
   type Handler,
   type ParkedMessage,
@@ -32,6 +33,8 @@ export interface MemoryBusOptions {
 export interface Message {
   readonly body: Buffer
   readonly attempt: number
+  /** Epoch ms of the first failure, as the RabbitMQ transport's header. */
+  readonly firstFailureMs?: number
 }
 
 interface Consumer {
@@ -39,6 +42,7 @@ interface Consumer {
   readonly prefetch: number
   readonly policy: RetryPolicy
   readonly inFlight: Set<Promise<void>>
+  readonly pause: Pause
   active: boolean
 }
 
@@ -103,7 +107,7 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
     const count = queue.consumers.length
     for (let i = 0; i < count; i++) {
       const consumer = queue.consumers[(queue.nextConsumer + i) % count]
-      if (consumer?.active && consumer.inFlight.size < consumer.prefetch) {
+      if (consumer?.active && !consumer.pause.isPaused() && consumer.inFlight.size < consumer.prefetch) {
         queue.nextConsumer = (queue.nextConsumer + i + 1) % count
         return consumer
       }
@@ -117,17 +121,26 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
     const action = await runDelivery({
       body: message.body,
       attempt: message.attempt,
+      firstFailureMs: message.firstFailureMs,
       service: queue.service,
       handler: consumer.handler,
       policy: consumer.policy,
       signal: closing.signal,
       log,
+      now,
     })
-    apply(queue, message, action)
+    await apply(queue, consumer, message, action)
   }
 
-  function apply(queue: ServiceQueue, message: Message, action: Action): void {
+  async function apply(queue: ServiceQueue, consumer: Consumer, message: Message, action: Action): Promise<void> {
     if (action.kind === 'ack') return
+    if (action.kind === 'hold') {
+      // Paused first, so the kept message goes to another replica or waits for the resume.
+      await consumer.pause.hold(action.dependency, action.reason, action.retryAfterMs)
+      queue.ready.push({ body: message.body, attempt: message.attempt, firstFailureMs: action.firstFailureMs })
+      dispatch(queue)
+      return
+    }
     if (action.kind === 'park') {
       queue.dead.push({
         ...eventFacts(message.body),
@@ -141,7 +154,7 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
     // A retry waits as it would in `<service>.retry.<ms>`; on close it is dropped with the process.
     const timer = setTimeout(() => {
       retryTimers.delete(timer)
-      queue.ready.push({ body: message.body, attempt: action.nextAttempt })
+      queue.ready.push({ body: message.body, attempt: action.nextAttempt, firstFailureMs: action.firstFailureMs })
       dispatch(queue)
     }, action.delayMs)
     retryTimers.add(timer)
@@ -186,14 +199,23 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
 
     async subscribe(subscribeOptions: SubscribeOptions): Promise<Subscription> {
       if (closed) throw new BrokerUnavailableError('bus is closed')
-      const policy = subscribeOptions.retry ?? DEFAULT_RETRY
-      assertRetryPolicy(policy)
+      const policy = resolveRetryPolicy(subscribeOptions.retry)
       const queue = declareQueue(subscribeOptions.service, subscribeOptions.bindings)
       const consumer: Consumer = {
         handler: subscribeOptions.handler,
         prefetch: subscribeOptions.prefetch ?? DEFAULT_PREFETCH,
         policy,
         inFlight: new Set(),
+        pause: createPause({
+          service: queue.service,
+          probes: subscribeOptions.probes ?? {},
+          intervalMs: subscribeOptions.probeIntervalMs ?? DEFAULT_PROBE_INTERVAL_MS,
+          jitter: policy.jitter,
+          log,
+          // Deliveries check the pause themselves (pickConsumer); resuming only needs a dispatch.
+          stopConsuming: async () => undefined,
+          resumeConsuming: async () => dispatch(queue),
+        }),
         active: true,
       }
       queue.consumers.push(consumer)
@@ -202,6 +224,7 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
       return {
         async cancel() {
           consumer.active = false
+          consumer.pause.stop()
           const index = owner.consumers.indexOf(consumer)
           if (index >= 0) owner.consumers.splice(index, 1)
           await waitForConsumers([consumer], Number.POSITIVE_INFINITY)
@@ -217,7 +240,10 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
       if (closed) return
       closed = true
       const consumers = [...queues.values()].flatMap((queue) => queue.consumers)
-      for (const consumer of consumers) consumer.active = false
+      for (const consumer of consumers) {
+        consumer.active = false
+        consumer.pause.stop()
+      }
       const deadlineMs = closeOptions?.deadlineMs ?? DEFAULT_DEADLINE_MS
       await waitForConsumers(consumers, deadlineMs)
       // Past the deadline, tell handlers still running to give up; their messages are lost with the process.

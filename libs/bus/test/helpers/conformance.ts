@@ -2,20 +2,35 @@
 // "the in-process bus has the same semantics as RabbitMQ" means in practice.
 import type { Test } from 'tap'
 import { ContractError, type AnyEvent } from '@gassistant/contracts'
-import { BrokerUnavailableError, QueueNotFoundError, done, park, retry, type Bus, type DeliveryContext } from '../../src/index.js'
+import {
+  BrokerUnavailableError,
+  QueueNotFoundError,
+  done,
+  park,
+  retry,
+  unavailable,
+  type Bus,
+  type BusLogger,
+  type DeliveryContext,
+} from '../../src/index.js'
 import { leadSynced, metaLeadgen } from './events.js'
-import { gate, waitFor, waitForAsync } from './wait.js'
+import { captureLog, fakeClock, gate, waitFor, waitForAsync } from './wait.js'
 
-export interface Harness {
-  /**
-   * A fresh bus; the harness closes it and removes what it declared when the test ends. `declare` maps
-   * service labels to bindings the bus declares at creation (its `declare` option).
-   */
-  open(t: Test, declare?: Record<string, string[]>): Promise<{ bus: Bus; service: (label: string) => string }>
+export interface OpenOptions {
+  /** Service labels → bindings the bus declares at creation (its `declare` option). */
+  readonly declare?: Record<string, string[]>
+  readonly now?: () => Date
+  readonly log?: BusLogger
 }
 
-/** Short delays keep retry tests fast on either transport. */
-const FAST = { delaysMs: [20, 40] }
+export interface Harness {
+  /** A fresh bus; the harness closes it and removes what it declared when the test ends. */
+  open(t: Test, options?: OpenOptions): Promise<{ bus: Bus; service: (label: string) => string }>
+}
+
+const MINUTE = 60_000
+/** Short delays keep retry tests fast on either transport; the budget is spent on a fake clock. */
+const FAST = { delaysMs: [20, 40], budgetMs: 2.5 * MINUTE }
 
 interface Seen {
   event: AnyEvent
@@ -92,8 +107,9 @@ export function busConformance(t: Test, harness: Harness): void {
     t.same(await bus.deadLetters.list(name), [], 'nothing parked')
   })
 
-  t.test('an unclassified error is retried, then parked with its reason once retries run out', async (t) => {
-    const { bus, service } = await harness.open(t)
+  t.test('an unclassified error is retried, the last delay repeating, then parked once the retry budget is spent', async (t) => {
+    const clock = fakeClock()
+    const { bus, service } = await harness.open(t, { now: clock.now })
     const attempts: number[] = []
     const name = service('failing')
     await bus.subscribe({
@@ -102,26 +118,130 @@ export function busConformance(t: Test, harness: Harness): void {
       retry: FAST,
       handler: async (_event, ctx) => {
         attempts.push(ctx.attempt)
+        clock.advance(MINUTE)
         throw new Error('connect ECONNREFUSED odoo:8069')
       },
     })
     const event = leadSynced()
     await bus.publish(event)
-    await waitFor(() => attempts.length === 3, 'three attempts')
     const parked = await waitForAsync(() => bus.deadLetters.list(name), (list) => list.length > 0, 'parked message')
-    t.same(attempts, [1, 2, 3], 'first delivery plus one per retry delay')
+    t.same(attempts, [1, 2, 3, 4], 'two delays, the second repeated, until 3 minutes after the first failure exceed 2.5')
     t.equal(parked.length, 1)
     t.equal(parked[0]?.eventId, event.id)
     t.equal(parked[0]?.type, 'lead.synced.v1')
-    t.equal(parked[0]?.attempts, 3)
-    t.match(parked[0]?.reason, /retries exhausted after 3 attempts: Error: connect ECONNREFUSED odoo:8069/)
-    t.ok(Number.isFinite(Date.parse(parked[0]?.parkedAt ?? '')), 'parkedAt is a timestamp')
+    t.equal(parked[0]?.attempts, 4)
+    t.equal(parked[0]?.reason, 'retry budget of 2.5 min exhausted after 4 attempts: Error: connect ECONNREFUSED odoo:8069')
+    t.equal(parked[0]?.parkedAt, clock.now().toISOString(), 'parkedAt comes from the bus clock')
     t.same(JSON.parse(parked[0]?.body.toString('utf8') ?? '{}'), event, 'the original body is kept')
+  })
+
+  t.test('a 30-minute outage inside the default 6-hour budget parks nothing: the event is handled once after it', async (t) => {
+    const clock = fakeClock()
+    const { bus, service } = await harness.open(t, { now: clock.now })
+    const name = service('outage')
+    const outageEnds = clock.ms() + 30 * MINUTE
+    const attempts: number[] = []
+    const handled: string[] = []
+    await bus.subscribe({
+      service: name,
+      bindings: ['lead.synced.v1'],
+      retry: { delaysMs: FAST.delaysMs },
+      handler: async (event, ctx) => {
+        attempts.push(ctx.attempt)
+        if (clock.ms() < outageEnds) {
+          clock.advance(5 * MINUTE)
+          throw Object.assign(new Error('connect ECONNREFUSED odoo:8069'), { code: 'ECONNREFUSED' })
+        }
+        handled.push(event.id)
+        return done
+      },
+    })
+    const event = leadSynced()
+    await bus.publish(event)
+    await waitFor(() => handled.length === 1, 'the event handled after the outage')
+    t.same(attempts, [1, 2, 3, 4, 5, 6, 7], 'six failures over 30 minutes, then success')
+    t.same(handled, [event.id])
+    t.same(await bus.deadLetters.list(name), [], 'nothing parked')
+  })
+
+  t.test('a dependency outage pauses the consumer: nothing handled while the probe fails, no attempt counted, each event once after', async (t) => {
+    const clock = fakeClock()
+    const { lines, log } = captureLog()
+    const { bus, service } = await harness.open(t, { now: clock.now, log })
+    const name = service('paused')
+    // 30 minutes on the fake clock: each failed probe moves it 5 minutes.
+    const outageEnds = clock.ms() + 30 * MINUTE
+    const down = (): boolean => clock.ms() < outageEnds
+    let probes = 0
+    const calls: { id: string; attempt: number; probesBefore: number }[] = []
+    await bus.subscribe({
+      service: name,
+      bindings: ['lead.synced.v1'],
+      prefetch: 1,
+      retry: FAST,
+      probeIntervalMs: 10,
+      probes: {
+        odoo: async () => {
+          probes++
+          if (down()) {
+            clock.advance(5 * MINUTE)
+            throw new Error('connect ECONNREFUSED odoo:8069')
+          }
+        },
+      },
+      handler: async (event, ctx) => {
+        calls.push({ id: event.id, attempt: ctx.attempt, probesBefore: probes })
+        return down() ? unavailable('odoo', 'connect ECONNREFUSED odoo:8069') : done
+      },
+    })
+    const events = [leadSynced(), leadSynced(), leadSynced()]
+    await bus.publish(events)
+    await waitFor(() => calls.length === 4, 'the first event, then all three after recovery')
+
+    t.equal(probes, 7, 'six failed probes over the 30 minutes, then one that succeeded')
+    t.same(calls[0], { id: events[0]?.id, attempt: 1, probesBefore: 0 }, 'the first event met the outage')
+    t.same(
+      calls.slice(1).map((call) => call.probesBefore),
+      [7, 7, 7],
+      'no event was handled while the probe failed: all waited for the successful probe',
+    )
+    t.same(
+      calls.slice(1).map((call) => call.id).sort(),
+      events.map((event) => event.id).sort(),
+      'each event handled once after recovery',
+    )
+    t.same(calls.map((call) => call.attempt), [1, 1, 1, 1], 'the outage counted no attempt')
+    t.same(await bus.deadLetters.list(name), [], 'nothing parked')
+    const paused = lines.filter((line) => line.message === 'dependency unavailable, consumer paused')
+    const resumed = lines.filter((line) => line.message === 'dependency answers again, consumer resumed')
+    t.match(paused, [{ level: 'warn', fields: { service: name, dependency: 'odoo', reason: 'connect ECONNREFUSED odoo:8069' } }], 'one line when it paused')
+    t.match(resumed, [{ level: 'info', fields: { service: name, dependencies: ['odoo'], paused_ms: Number } }], 'one line when it resumed')
+  })
+
+  t.test('a thrown DependencyError pauses too; with no probe the consumer resumes after retryAfterMs', async (t) => {
+    const { bus, service } = await harness.open(t)
+    const name = service('rate-limited')
+    const calls: number[] = []
+    await bus.subscribe({
+      service: name,
+      bindings: ['lead.synced.v1'],
+      retry: FAST,
+      handler: async (_event, ctx) => {
+        calls.push(ctx.attempt)
+        if (calls.length === 1) throw Object.assign(new Error('Graph rate limit (code 4)'), { retryable: true, dependency: 'graph', retryAfterMs: 30 })
+        return done
+      },
+    })
+    await bus.publish(leadSynced())
+    await waitFor(() => calls.length === 2, 'the event handled again')
+    t.same(calls, [1, 1], 'handled again at the same attempt')
+    t.same(await bus.deadLetters.list(name), [], 'nothing parked')
   })
 
   for (const prefetch of [1, 10]) {
     t.test(`a poison message does not hold up the events behind it (prefetch ${prefetch})`, async (t) => {
-      const { bus, service } = await harness.open(t)
+      const clock = fakeClock()
+      const { bus, service } = await harness.open(t, { now: clock.now })
       const name = service(`poison-${prefetch}`)
       const poison = leadSynced()
       const others = Array.from({ length: 5 }, () => leadSynced())
@@ -133,7 +253,10 @@ export function busConformance(t: Test, harness: Harness): void {
         retry: FAST,
         handler: async (event, ctx) => {
           timeline.push({ id: event.id, attempt: ctx.attempt })
-          if (event.id === poison.id) throw new Error('odoo: cannot parse this partner, ever')
+          if (event.id === poison.id) {
+            clock.advance(MINUTE)
+            throw new Error('odoo: cannot parse this partner, ever')
+          }
           return done
         },
       })
@@ -142,7 +265,7 @@ export function busConformance(t: Test, harness: Harness): void {
       const parked = await waitForAsync(() => bus.deadLetters.list(name), (list) => list.length > 0, 'the poison parked')
 
       const poisonAttempts = timeline.filter((entry) => entry.id === poison.id).map((entry) => entry.attempt)
-      t.same(poisonAttempts, [1, 2, 3], 'the poison used all its attempts')
+      t.same(poisonAttempts, [1, 2, 3, 4], 'the poison used its whole budget')
       const secondTry = timeline.findIndex((entry) => entry.id === poison.id && entry.attempt === 2)
       const handledMeanwhile = timeline.slice(0, secondTry).filter((entry) => entry.id !== poison.id)
       t.same(
@@ -157,10 +280,10 @@ export function busConformance(t: Test, harness: Harness): void {
       )
       t.same(
         parked.map((p) => ({ eventId: p.eventId, attempts: p.attempts })),
-        [{ eventId: poison.id, attempts: 3 }],
+        [{ eventId: poison.id, attempts: 4 }],
         'only the poison is parked',
       )
-      t.match(parked[0]?.reason, /retries exhausted after 3 attempts: Error: odoo: cannot parse this partner, ever/)
+      t.match(parked[0]?.reason, /retry budget of 2.5 min exhausted after 4 attempts: Error: odoo: cannot parse this partner, ever/)
     })
   }
 
@@ -283,7 +406,7 @@ export function busConformance(t: Test, harness: Harness): void {
   })
 
   t.test('an event published before its consumer first starts waits in a declared queue', async (t) => {
-    const { bus, service } = await harness.open(t, { early: ['lead.synced.v1'] })
+    const { bus, service } = await harness.open(t, { declare: { early: ['lead.synced.v1'] } })
     await bus.publish([leadSynced('early-1'), metaLeadgen('early-unbound')])
     const seen: string[] = []
     await bus.subscribe({ service: service('early'), bindings: ['lead.synced.v1'], handler: async (e) => (seen.push(e.id), done) })
