@@ -22,7 +22,7 @@ export interface DeliveryInput {
   readonly now: () => Date
   readonly random?: () => number
   /** Called once per delivery with its outcome and handling time. */
-  readonly record?: (outcome: OutcomeLabel, seconds: number) => void
+  readonly record?: ((outcome: OutcomeLabel, seconds: number) => void) | undefined
 }
 
 const LABELS: Record<Action['kind'], OutcomeLabel> = { ack: 'done', retry: 'retry', hold: 'unavailable', park: 'park' }

@@ -1,6 +1,11 @@
 // The bus's public contract, shared by the RabbitMQ and the in-process transports.
 // Must never depend on a transport: services are written against these types only.
-import type { AnyEvent, EventTypeName } from '@gassistant/contracts'
+import type { AnyEvent, EventTypeName, QueueBound, QueueType, RetryPolicy } from '@gassistant/contracts'
+import type { Registry } from 'prom-client'
+
+// Topology data lives with the contracts (HUB_TOPOLOGY); re-exported because subscriptions speak it.
+export { DEFAULT_QUEUE_BOUND, DEFAULT_RETRY, EXCHANGE } from '@gassistant/contracts'
+export type { QueueBound, QueueType, RetryPolicy } from '@gassistant/contracts'
 
 /** What a handler decided; the bus alone turns it into ack, delayed retry, pause or dead letter. */
 export type Outcome =
@@ -53,25 +58,28 @@ export interface DeliveryContext {
 
 export type Handler = (event: AnyEvent, ctx: DeliveryContext) => Promise<Outcome>
 
-export interface RetryPolicy {
-  /** Delay before each retry, in order; the last one repeats until the budget is spent. Default 1 s, 5 s, 30 s, 60 s, 300 s. */
-  readonly delaysMs: readonly number[]
-  /** How long after its first failure a message may still be retried; past it, it is parked. Default 6 h. */
-  readonly budgetMs: number
-  /** Each delay varies by ± this fraction, so retries of one outage do not arrive together. Default 0.2. */
-  readonly jitter: number
-}
-
-export interface SubscribeOptions {
+/**
+ * One service's queues: what a subscription declares, and what a publisher may declare ahead of it.
+ * A ConsumerDeclaration of HUB_TOPOLOGY (@gassistant/contracts) is one, so
+ * `subscribe({ ...HUB_TOPOLOGY['lead-processor'], handler })` subscribes as declared.
+ */
+export interface QueueSpec {
   /** The consuming service: its queue is `<service>`, retries `<service>.retry.<ms>`, parked `<service>.dead`. */
   readonly service: string
   /** Routing patterns (topic syntax: `lead.*.v1`, `inbound.#`) or exact event types. */
   readonly bindings: readonly (EventTypeName | string)[]
+  /** Merged over DEFAULT_RETRY. */
+  readonly retry?: Partial<RetryPolicy>
+  /** Default `quorum` (RabbitMQ ≥ 3.10); `classic` for older brokers. */
+  readonly queueType?: QueueType
+  /** Merged over DEFAULT_QUEUE_BOUND. */
+  readonly bound?: Partial<QueueBound>
+}
+
+export interface SubscribeOptions extends QueueSpec {
   readonly handler: Handler
   /** Unacknowledged messages in flight per consumer. Default 10. */
   readonly prefetch?: number
-  /** Merged over DEFAULT_RETRY. */
-  readonly retry?: Partial<RetryPolicy>
   /**
    * A cheap check per dependency name, used while the consumer is paused by an `unavailable` outcome:
    * resolves when the dependency answers again, rejects while it is down. Bound its time (a client
@@ -80,6 +88,11 @@ export interface SubscribeOptions {
   readonly probes?: Readonly<Record<string, () => Promise<void>>>
   /** How often a paused consumer probes, jittered like retries. Default 5 000 ms. */
   readonly probeIntervalMs?: number
+  /**
+   * The service's Prometheus registry (e.g. `createMetrics(service).registry`): the subscription adds the
+   * bus metrics to it, labelled with its queue. Default: none.
+   */
+  readonly metrics?: Registry
 }
 
 export interface Subscription {
@@ -122,11 +135,5 @@ export interface Bus {
   close(options?: { deadlineMs?: number }): Promise<void>
 }
 
-export const DEFAULT_RETRY: RetryPolicy = Object.freeze({
-  delaysMs: Object.freeze([1_000, 5_000, 30_000, 60_000, 300_000]),
-  budgetMs: 6 * 3_600_000,
-  jitter: 0.2,
-})
 export const DEFAULT_PROBE_INTERVAL_MS = 5_000
 export const DEFAULT_PREFETCH = 10
-export const EXCHANGE = 'gassistant.events'

@@ -6,7 +6,7 @@ import { rabbitScope } from './helpers/rabbit.js'
 busConformance(t, {
   async open(t, { declare = {}, now, log } = {}) {
     const scope = await rabbitScope(t)
-    const queues = Object.entries(declare).map(([label, bindings]) => ({ service: scope.service(label), bindings }))
+    const queues = Object.entries(declare).map(([label, spec]) => ({ ...spec, service: scope.service(label) }))
     const bus = await scope.bus({ declare: queues, ...(now ? { now } : {}), ...(log ? { log } : {}) })
     return { bus, service: (label) => scope.service(label) }
   },

@@ -12,7 +12,7 @@ busConformance(t, {
     const run = ++counter
     const service = (label: string) => `${label}-${run}`
     const bus = createMemoryBus({
-      declare: Object.entries(declare).map(([label, bindings]) => ({ service: service(label), bindings })),
+      declare: Object.entries(declare).map(([label, spec]) => ({ ...spec, service: service(label) })),
       ...(now ? { now } : {}),
       ...(log ? { log } : {}),
     })

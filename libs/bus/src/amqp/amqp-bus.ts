@@ -7,8 +7,8 @@ import { AmqpConnectionManagerClass, type ChannelWrapper } from 'amqp-connection
 import type { ConfirmChannel } from 'amqplib'
 import { BrokerUnavailableError, PublishRejectedError, PublishTimeoutError, TopologyError, type BusError } from '../errors.js'
 import { silentLogger, type BusLogger } from '../logger.js'
-import { assertServiceName, resolveRetryPolicy, serviceTopology, type QueueSpec, type QueueType } from '../topology.js'
-import { EXCHANGE, type Bus } from '../types.js'
+import { serviceTopology } from '../topology.js'
+import { EXCHANGE, type Bus, type QueueSpec } from '../types.js'
 import { startConsumer, type AmqpConsumer } from './consumer.js'
 import { createAmqpDeadLetters } from './dead-letters.js'
 import { IRRECOVERABLE_CODES, publishProperties, replyCode } from './wire.js'
@@ -20,8 +20,6 @@ export interface AmqpBusOptions {
   readonly log?: BusLogger
   /** Topic exchange all events go through. Default `gassistant.events`; tests use a unique one. */
   readonly exchange?: string
-  /** Queue type for service queues. Default `quorum` (RabbitMQ ≥ 3.10); `classic` for older brokers. */
-  readonly queueType?: QueueType
   /** How long a publish waits for the broker's confirm. Default 10 000 ms. */
   readonly publishTimeoutMs?: number
   /** How long creation waits for the first connection and declarations. Default 10 000 ms. */
@@ -35,8 +33,8 @@ export interface AmqpBusOptions {
   /** Clock for `parkedAt`. Default: the system clock. */
   readonly now?: () => Date
   /**
-   * Service queues to declare at connect, before any consumer exists (e.g. HUB_QUEUES in the ingress), so
-   * nothing published early is dropped as unroutable. Default: none.
+   * Service queues to declare at connect, before any consumer exists (e.g. `Object.values(HUB_TOPOLOGY)` in
+   * the ingress), so nothing published early is dropped as unroutable. Default: none.
    */
   readonly declare?: readonly QueueSpec[]
 }
@@ -64,12 +62,8 @@ export async function createAmqpBus(options: AmqpBusOptions): Promise<Bus> {
   const publishTimeoutMs = options.publishTimeoutMs ?? 10_000
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000
   const broker = describeBroker(options.url)
-  const queueType = options.queueType ?? 'quorum'
-  // Main and dead queues only: retry queues depend on each consumer's policy and are its to declare.
-  const declared = (options.declare ?? []).map((spec) => {
-    assertServiceName(spec.service)
-    return serviceTopology(spec.service, spec.bindings, resolveRetryPolicy(), queueType)
-  })
+  // Checked before connecting: a bad declaration is a programming error, not an outage.
+  const declared = (options.declare ?? []).map(serviceTopology)
   const manager = new AmqpConnectionManagerClass([options.url], {
     heartbeatIntervalInSeconds: options.heartbeatSeconds ?? 5,
     reconnectTimeInSeconds: options.reconnectSeconds ?? 1,
@@ -111,7 +105,7 @@ export async function createAmqpBus(options: AmqpBusOptions): Promise<Bus> {
       channel.on('error', () => undefined)
       await channel.assertExchange(exchange, 'topic', { durable: true })
       for (const topology of declared) {
-        for (const queue of [topology.main, topology.dead]) {
+        for (const queue of [topology.main, ...topology.retries, topology.dead]) {
           await channel.assertQueue(queue.name, { durable: true, arguments: queue.arguments })
         }
         for (const binding of topology.bindings) await channel.bindQueue(topology.main.name, exchange, binding)
@@ -200,7 +194,7 @@ export async function createAmqpBus(options: AmqpBusOptions): Promise<Bus> {
     async subscribe(subscribeOptions) {
       if (closed) throw new BrokerUnavailableError('bus is closed')
       const consumer = await startConsumer(
-        { manager, exchange, queueType, log, now: options.now ?? (() => new Date()), closing: closing.signal, setupTimeoutMs: connectTimeoutMs },
+        { manager, exchange, log, now: options.now ?? (() => new Date()), closing: closing.signal, setupTimeoutMs: connectTimeoutMs },
         subscribeOptions,
       )
       consumers.add(consumer)

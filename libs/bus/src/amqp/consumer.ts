@@ -9,8 +9,9 @@ import { runDelivery } from '../delivery.js'
 import { TopologyError } from '../errors.js'
 import type { BusLogger } from '../logger.js'
 import type { Action } from '../outcome.js'
+import { subscriptionMetrics } from '../metrics.js'
 import { createPause } from '../pause.js'
-import { assertServiceName, resolveRetryPolicy, retryQueueName, serviceTopology, type QueueType } from '../topology.js'
+import { retryQueueName, serviceTopology } from '../topology.js'
 import { DEFAULT_PREFETCH, DEFAULT_PROBE_INTERVAL_MS, type SubscribeOptions } from '../types.js'
 import {
   Header,
@@ -24,10 +25,11 @@ import {
   replyCode,
 } from './wire.js'
 
+const DEPTH_TIMEOUT_MS = 2_000
+
 export interface ConsumerDeps {
   readonly manager: AmqpConnectionManagerClass
   readonly exchange: string
-  readonly queueType: QueueType
   readonly log: BusLogger
   readonly now: () => Date
   /** Aborted when the bus gives up waiting for handlers at close. */
@@ -43,9 +45,8 @@ export interface AmqpConsumer {
 
 export async function startConsumer(deps: ConsumerDeps, options: SubscribeOptions): Promise<AmqpConsumer> {
   const { service } = options
-  assertServiceName(service)
-  const policy = resolveRetryPolicy(options.retry)
-  const topology = serviceTopology(service, options.bindings, policy, deps.queueType)
+  const topology = serviceTopology(options)
+  const policy = topology.retry
   const prefetch = options.prefetch ?? DEFAULT_PREFETCH
   const { log } = deps
   const inFlight = new Set<Promise<void>>()
@@ -72,6 +73,31 @@ export async function startConsumer(deps: ConsumerDeps, options: SubscribeOption
     if (current !== undefined && tag !== undefined) await current.cancel(tag).catch(() => undefined)
   }
 
+  const metrics = subscriptionMetrics(options.metrics, topology.main.name, readDepth)
+
+  /**
+   * Ready messages in the service and dead queues: two passive declares on a short-lived channel, per
+   * scrape. A broker that does not answer within DEPTH_TIMEOUT_MS must not hold the scrape up.
+   */
+  async function readDepth(): Promise<Record<string, number>> {
+    const connection = deps.manager.connection
+    if (connection === undefined) return {}
+    const probe = await connection.createChannel()
+    probe.on('error', () => undefined)
+    let timer: NodeJS.Timeout | undefined
+    try {
+      const read = Promise.all([probe.checkQueue(topology.main.name), probe.checkQueue(topology.dead.name)])
+      const timeout = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error('queue depth not read in time')), DEPTH_TIMEOUT_MS)
+      })
+      const [main, dead] = await Promise.race([read, timeout])
+      return { [topology.main.name]: main.messageCount, [topology.dead.name]: dead.messageCount }
+    } finally {
+      clearTimeout(timer)
+      await probe.close().catch(() => undefined)
+    }
+  }
+
   const pause = createPause({
     service,
     probes: options.probes ?? {},
@@ -80,6 +106,7 @@ export async function startConsumer(deps: ConsumerDeps, options: SubscribeOption
     log,
     stopConsuming: () => serially(cancel),
     resumeConsuming: () => serially(consume),
+    onChange: (paused) => metrics?.paused(paused),
   })
 
   async function apply(channel: ConfirmChannel, message: ConsumeMessage, attempt: number, action: Action): Promise<void> {
@@ -133,6 +160,7 @@ export async function startConsumer(deps: ConsumerDeps, options: SubscribeOption
       signal: deps.closing,
       log,
       now: deps.now,
+      record: metrics?.record,
     })
       .then((action) => apply(channel, message, attempt, action))
       .catch((error: unknown) => {
@@ -200,6 +228,7 @@ export async function startConsumer(deps: ConsumerDeps, options: SubscribeOption
     async stop(deadlineMs) {
       stopping = true
       pause.stop()
+      metrics?.close()
       await serially(cancel)
       if (inFlight.size > 0) {
         let timer: NodeJS.Timeout | undefined

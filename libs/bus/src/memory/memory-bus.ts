@@ -3,17 +3,20 @@
 // production: nothing here survives a restart.
 import { encodeEvent, validateEvent, type AnyEvent } from '@gassistant/contracts'
 import { runDelivery } from '../delivery.js'
-import { BrokerUnavailableError } from '../errors.js'
+import { BrokerUnavailableError, PublishRejectedError } from '../errors.js'
 import { silentLogger, type BusLogger } from '../logger.js'
 import type { Action } from '../outcome.js'
+import { subscriptionMetrics, type SubscriptionMetrics } from '../metrics.js'
 import { createPause, type Pause } from '../pause.js'
-import { assertServiceName, resolveRetryPolicy, type QueueSpec } from '../topology.js'
+import { deadQueueName, queueName, resolveRetryPolicy, serviceTopology } from '../topology.js'
 import {
   DEFAULT_PREFETCH,
   DEFAULT_PROBE_INTERVAL_MS,
   type Bus,
   type Handler,
   type ParkedMessage,
+  type QueueBound,
+  type QueueSpec,
   type RetryPolicy,
   type SubscribeOptions,
   type Subscription,
@@ -43,12 +46,15 @@ interface Consumer {
   readonly policy: RetryPolicy
   readonly inFlight: Set<Promise<void>>
   readonly pause: Pause
+  readonly metrics: SubscriptionMetrics | undefined
   active: boolean
 }
 
 export interface ServiceQueue {
   readonly service: string
   readonly bindings: Set<string>
+  /** As `x-max-length(-bytes)` with overflow reject-publish: a full queue refuses the publish. */
+  readonly bound: QueueBound
   readonly ready: Message[]
   readonly consumers: Consumer[]
   readonly dead: ParkedMessage[]
@@ -74,18 +80,25 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
   const closing = new AbortController()
   let closed = false
 
-  function declareQueue(service: string, bindings: readonly string[]): ServiceQueue {
-    assertServiceName(service)
+  function declareQueue(spec: QueueSpec): ServiceQueue {
+    const { bindings, bound } = serviceTopology(spec)
+    const { service } = spec
     let queue = queues.get(service)
     if (queue === undefined) {
-      queue = { service, bindings: new Set(), ready: [], consumers: [], dead: [], nextConsumer: 0 }
+      queue = { service, bindings: new Set(), bound, ready: [], consumers: [], dead: [], nextConsumer: 0 }
       queues.set(service, queue)
     }
     // Bindings accumulate on the queue and outlive the consumer, as they do on a broker.
     for (const binding of bindings) queue.bindings.add(binding)
     return queue
   }
-  for (const spec of options.declare ?? []) declareQueue(spec.service, spec.bindings)
+  for (const spec of options.declare ?? []) declareQueue(spec)
+
+  /** As a quorum queue: refuses once it is over the bound, so it holds one message past it. */
+  function isFull(queue: ServiceQueue): boolean {
+    const bytes = queue.ready.reduce((sum, message) => sum + message.body.length, 0)
+    return queue.ready.length > queue.bound.maxLength || bytes > queue.bound.maxLengthBytes
+  }
 
   function dispatch(queue: ServiceQueue): void {
     while (queue.ready.length > 0) {
@@ -128,6 +141,7 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
       signal: closing.signal,
       log,
       now,
+      record: consumer.metrics?.record,
     })
     await apply(queue, consumer, message, action)
   }
@@ -188,19 +202,28 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
         return { type: result.event.type, body: encodeEvent(result.event) }
       })
       for (const { type, body } of bodies) {
+        let refused = false
         for (const queue of queues.values()) {
-          if ([...queue.bindings].some((pattern) => topicMatches(pattern, type))) {
+          if (![...queue.bindings].some((pattern) => topicMatches(pattern, type))) continue
+          // As RabbitMQ: the other bound queues still get the event; the publisher hears of the refusal.
+          if (isFull(queue)) refused = true
+          else {
             queue.ready.push({ body, attempt: 1 })
             dispatch(queue)
           }
         }
+        if (refused) throw new PublishRejectedError()
       }
     },
 
     async subscribe(subscribeOptions: SubscribeOptions): Promise<Subscription> {
       if (closed) throw new BrokerUnavailableError('bus is closed')
       const policy = resolveRetryPolicy(subscribeOptions.retry)
-      const queue = declareQueue(subscribeOptions.service, subscribeOptions.bindings)
+      const queue = declareQueue(subscribeOptions)
+      const metrics = subscriptionMetrics(subscribeOptions.metrics, queue.service, async () => ({
+        [queueName(queue.service)]: queue.ready.length,
+        [deadQueueName(queue.service)]: queue.dead.length,
+      }))
       const consumer: Consumer = {
         handler: subscribeOptions.handler,
         prefetch: subscribeOptions.prefetch ?? DEFAULT_PREFETCH,
@@ -215,7 +238,9 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
           // Deliveries check the pause themselves (pickConsumer); resuming only needs a dispatch.
           stopConsuming: async () => undefined,
           resumeConsuming: async () => dispatch(queue),
+          onChange: (paused) => metrics?.paused(paused),
         }),
+        metrics,
         active: true,
       }
       queue.consumers.push(consumer)
@@ -225,6 +250,7 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
         async cancel() {
           consumer.active = false
           consumer.pause.stop()
+          consumer.metrics?.close()
           const index = owner.consumers.indexOf(consumer)
           if (index >= 0) owner.consumers.splice(index, 1)
           await waitForConsumers([consumer], Number.POSITIVE_INFINITY)

@@ -2,8 +2,10 @@
 // "the in-process bus has the same semantics as RabbitMQ" means in practice.
 import type { Test } from 'tap'
 import { ContractError, type AnyEvent } from '@gassistant/contracts'
+import { Registry } from 'prom-client'
 import {
   BrokerUnavailableError,
+  PublishRejectedError,
   QueueNotFoundError,
   done,
   park,
@@ -12,13 +14,14 @@ import {
   type Bus,
   type BusLogger,
   type DeliveryContext,
+  type QueueSpec,
 } from '../../src/index.js'
 import { leadSynced, metaLeadgen } from './events.js'
 import { captureLog, fakeClock, gate, waitFor, waitForAsync } from './wait.js'
 
 export interface OpenOptions {
-  /** Service labels → bindings the bus declares at creation (its `declare` option). */
-  readonly declare?: Record<string, string[]>
+  /** Service labels → queues the bus declares at creation (its `declare` option). */
+  readonly declare?: Record<string, Omit<QueueSpec, 'service'>>
   readonly now?: () => Date
   readonly log?: BusLogger
 }
@@ -169,6 +172,8 @@ export function busConformance(t: Test, harness: Harness): void {
     const { lines, log } = captureLog()
     const { bus, service } = await harness.open(t, { now: clock.now, log })
     const name = service('paused')
+    const registry = new Registry()
+    let whilePaused = ''
     // 30 minutes on the fake clock: each failed probe moves it 5 minutes.
     const outageEnds = clock.ms() + 30 * MINUTE
     const down = (): boolean => clock.ms() < outageEnds
@@ -180,9 +185,11 @@ export function busConformance(t: Test, harness: Harness): void {
       prefetch: 1,
       retry: FAST,
       probeIntervalMs: 10,
+      metrics: registry,
       probes: {
         odoo: async () => {
           probes++
+          if (probes === 3) whilePaused = await registry.metrics()
           if (down()) {
             clock.advance(5 * MINUTE)
             throw new Error('connect ECONNREFUSED odoo:8069')
@@ -216,6 +223,12 @@ export function busConformance(t: Test, harness: Harness): void {
     const resumed = lines.filter((line) => line.message === 'dependency answers again, consumer resumed')
     t.match(paused, [{ level: 'warn', fields: { service: name, dependency: 'odoo', reason: 'connect ECONNREFUSED odoo:8069' } }], 'one line when it paused')
     t.match(resumed, [{ level: 'info', fields: { service: name, dependencies: ['odoo'], paused_ms: Number } }], 'one line when it resumed')
+    t.match(whilePaused, `bus_consumer_paused{queue="${name}"} 1`, 'the paused gauge said so while paused')
+    t.match(whilePaused, `bus_queue_messages{queue="${name}"} 3`, 'all three events waited in the queue')
+    const after = await registry.metrics()
+    t.match(after, `bus_consumer_paused{queue="${name}"} 0`, 'and is back to 0')
+    t.match(after, `bus_events_handled_total{queue="${name}",outcome="unavailable"} 1`)
+    t.match(after, `bus_events_handled_total{queue="${name}",outcome="done"} 3`)
   })
 
   t.test('a thrown DependencyError pauses too; with no probe the consumer resumes after retryAfterMs', async (t) => {
@@ -406,12 +419,58 @@ export function busConformance(t: Test, harness: Harness): void {
   })
 
   t.test('an event published before its consumer first starts waits in a declared queue', async (t) => {
-    const { bus, service } = await harness.open(t, { declare: { early: ['lead.synced.v1'] } })
+    const { bus, service } = await harness.open(t, { declare: { early: { bindings: ['lead.synced.v1'] } } })
     await bus.publish([leadSynced('early-1'), metaLeadgen('early-unbound')])
     const seen: string[] = []
     await bus.subscribe({ service: service('early'), bindings: ['lead.synced.v1'], handler: async (e) => (seen.push(e.id), done) })
     await bus.publish(leadSynced('early-2'))
     await waitFor(() => seen.length === 2, 'both events')
     t.same(seen, ['early-1', 'early-2'], 'the early event was kept, in order; the unbound one never arrived')
+  })
+
+  t.test('bus metrics count what the consumer did, by outcome, with handling times and queue depth', async (t) => {
+    const { bus, service } = await harness.open(t)
+    const name = service('metered')
+    const registry = new Registry()
+    const seen: string[] = []
+    await bus.subscribe({
+      service: name,
+      bindings: ['lead.synced.v1'],
+      retry: FAST,
+      metrics: registry,
+      handler: async (event, ctx) => {
+        seen.push(event.id)
+        if (event.id === 'm-park') return park('no contact')
+        if (event.id === 'm-retry' && ctx.attempt === 1) return retry('odoo 503')
+        return done
+      },
+    })
+    await bus.publish([leadSynced('m-done'), leadSynced('m-retry'), leadSynced('m-park')])
+    await waitForAsync(() => bus.deadLetters.list(name), (list) => list.length === 1, 'the parked event')
+    await waitFor(() => seen.length === 4, 'four deliveries')
+    const text = await registry.metrics()
+    for (const [outcome, count] of [['done', 2], ['retry', 1], ['park', 1], ['unavailable', 0]] as const) {
+      t.match(text, `bus_events_handled_total{queue="${name}",outcome="${outcome}"} ${count}\n`, `${outcome}: ${count}`)
+    }
+    t.match(text, `bus_handling_duration_seconds_count{queue="${name}",outcome="done"} 2\n`, 'handling time observed per delivery')
+    t.match(text, `bus_queue_messages{queue="${name}.dead"} 1\n`, 'the parked event shows in the dead-letter depth')
+    t.match(text, `bus_queue_messages{queue="${name}"} 0\n`, 'nothing waits in the queue')
+    t.match(text, `bus_consumer_paused{queue="${name}"} 0\n`)
+  })
+
+  t.test('a declared queue whose consumer is down keeps events up to its bound, then refuses the publish', async (t) => {
+    const { bus, service } = await harness.open(t, { declare: { bounded: { bindings: ['lead.synced.v1'], bound: { maxLength: 3 } } } })
+    const name = service('bounded')
+    // A quorum queue checks the bound before it enqueues: it refuses once it is over it, holding one more.
+    for (const id of ['b-1', 'b-2', 'b-3', 'b-4']) await bus.publish(leadSynced(id))
+    const refused = await bus.publish(leadSynced('b-5')).catch((error: unknown) => error)
+    t.type(refused, PublishRejectedError, 'the next is refused: the sender must retry later (ingress: 503)')
+    t.equal((refused as PublishRejectedError).code, 'PUBLISH_REJECTED')
+    const seen: string[] = []
+    await bus.subscribe({ service: name, bindings: ['lead.synced.v1'], bound: { maxLength: 3 }, handler: async (e) => (seen.push(e.id), done) })
+    await waitFor(() => seen.length === 4, 'the kept events')
+    await bus.publish(leadSynced('b-6'))
+    await waitFor(() => seen.length === 5, 'a publish after the queue drained')
+    t.same(seen, ['b-1', 'b-2', 'b-3', 'b-4', 'b-6'], 'nothing kept was lost; the refused one was never queued')
   })
 }
