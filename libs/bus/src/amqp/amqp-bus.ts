@@ -11,7 +11,7 @@ import { serviceTopology } from '../topology.js'
 import { EXCHANGE, type Bus, type QueueSpec } from '../types.js'
 import { startConsumer, type AmqpConsumer } from './consumer.js'
 import { createAmqpDeadLetters } from './dead-letters.js'
-import { IRRECOVERABLE_CODES, publishProperties, replyCode } from './wire.js'
+import { IRRECOVERABLE_CODES, brokerReason, publishProperties, replyCode } from './wire.js'
 
 export interface AmqpBusOptions {
   /** `amqp://user:pass@host:5672/vhost`. */
@@ -136,7 +136,7 @@ export async function createAmqpBus(options: AmqpBusOptions): Promise<Bus> {
     await manager.close().catch(() => undefined)
     const code = replyCode(error)
     if (code !== undefined && IRRECOVERABLE_CODES.has(code)) {
-      throw new TopologyError(`broker refused exchange ${exchange} or a declared queue (${code})`, { cause: error })
+      throw new TopologyError(`broker refused exchange ${exchange} or a declared queue: ${brokerReason(error)}`, { cause: error })
     }
     throw new BrokerUnavailableError(`message broker unavailable at ${broker}`, { cause: error })
   }

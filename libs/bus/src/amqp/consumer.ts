@@ -18,6 +18,7 @@ import {
   IRRECOVERABLE_CODES,
   baseHeaders,
   boundReason,
+  brokerReason,
   copyProperties,
   publishConfirmed,
   readAttempt,
@@ -218,7 +219,7 @@ export async function startConsumer(deps: ConsumerDeps, options: SubscribeOption
       await wrapper.close().catch(() => undefined)
       const code = replyCode(error)
       if (code !== undefined && IRRECOVERABLE_CODES.has(code)) {
-        throw new TopologyError(`broker refused the topology of ${service} (${code})`, { cause: error })
+        throw new TopologyError(`broker refused the topology of ${service}: ${brokerReason(error)}`, { cause: error })
       }
       throw error
     }

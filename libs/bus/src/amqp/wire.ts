@@ -94,6 +94,15 @@ export function publishConfirmed(
   })
 }
 
+/**
+ * What the broker said when it refused a call (amqplib: `Operation failed: QueueDeclare; 406
+ * (PRECONDITION-FAILED) with message "… inequivalent arg 'x-max-length' for queue 'lead-processor' …"`):
+ * names the queue and argument an operator must reconcile, and never a credential.
+ */
+export function brokerReason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
 /** The AMQP reply code of an amqplib error, when it has one. */
 export function replyCode(error: unknown): number | undefined {
   const code = (error as { code?: unknown } | null)?.code
