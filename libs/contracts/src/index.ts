@@ -9,3 +9,5 @@ export { ContractError, encodeEvent, parseEvent, validateEvent, validateEventOf 
 export type { ParseResult } from './validate.js'
 export { createEvent } from './create.js'
 export type { CreateEventInput } from './create.js'
+export { DEFAULT_QUEUE_BOUND, DEFAULT_RETRY, EXCHANGE, HUB_TOPOLOGY } from './topology.js'
+export type { ConsumerDeclaration, HubService, QueueBound, QueueType, RetryPolicy } from './topology.js'

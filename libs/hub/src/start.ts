@@ -3,7 +3,8 @@
 // (with test secrets, printed), then prints where to send webhooks. Each service reads its settings
 // through its own schema, exactly as its container does. Never used in production: there every
 // service runs from its own main.ts with real RabbitMQ and Odoo.
-import { HUB_QUEUES, createAmqpBus, createMemoryBus, type Bus } from '@gassistant/bus'
+import { createAmqpBus, createMemoryBus, type Bus } from '@gassistant/bus'
+import { HUB_TOPOLOGY } from '@gassistant/contracts'
 import { buildApp, loadIngressEnv } from '@gassistant/ingress'
 import { LeadProcessorEnv, SERVICE as PROCESSOR, createGraphClient, createLeadProcessor, processingConfigFrom } from '@gassistant/lead-processor'
 import { createOdooClient } from '@gassistant/odoo'
@@ -48,8 +49,8 @@ await runMain(async () => {
   }
 
   const bus: Bus = env['AMQP_URL']
-    ? await createAmqpBus({ url: env['AMQP_URL'], log, connectionName: 'hub', declare: HUB_QUEUES })
-    : createMemoryBus({ log, declare: HUB_QUEUES })
+    ? await createAmqpBus({ url: env['AMQP_URL'], log, connectionName: 'hub', declare: Object.values(HUB_TOPOLOGY) })
+    : createMemoryBus({ log, declare: Object.values(HUB_TOPOLOGY) })
   closers.push(() => bus.close({ deadlineMs: 5_000 }))
 
   // The bus is chosen above, so the processor's schema is read without its AMQP_URL.

@@ -3,13 +3,13 @@
 // it did, and knows how Odoo and the Graph API are doing. No process, HTTP or env access here (main.ts and
 // the all-in-one runner own those).
 import type { Bus, Outcome, RetryPolicy, Subscription } from '@gassistant/bus'
-import type { AnyEvent } from '@gassistant/contracts'
+import { HUB_TOPOLOGY, type AnyEvent } from '@gassistant/contracts'
 import type { OdooCapabilities, OdooClient } from '@gassistant/odoo'
 import type { Logger, Metrics } from '@gassistant/runtime'
 import type { GraphClient } from './graph/client.js'
 import { GRAPH_DEPENDENCY } from './graph/errors.js'
 import { withLeadCache } from './graph/lead-cache.js'
-import { HANDLED_TYPES, HANDLERS, type HandledType } from './handlers/index.js'
+import { HANDLERS, type HandledType } from './handlers/index.js'
 import type { HandlerDeps, ProcessingConfig } from './handlers/deps.js'
 import { createHealth } from './health.js'
 import { createLeadStore } from './sync/lead-store.js'
@@ -24,7 +24,7 @@ export interface LeadProcessorDeps {
   readonly odoo: OdooClient
   readonly graph: GraphClient
   readonly log: Logger
-  readonly config: ProcessingConfig & { readonly prefetch?: number; readonly retry?: RetryPolicy; readonly service?: string }
+  readonly config: ProcessingConfig & { readonly prefetch?: number; readonly retry?: Partial<RetryPolicy>; readonly service?: string }
   readonly metrics?: Metrics
   /** Default: in-process locks (one replica). Several replicas: createAmqpLocks. */
   readonly locks?: PersonLocks
@@ -132,9 +132,11 @@ export function createLeadProcessor(deps: LeadProcessorDeps): LeadProcessor {
       // Say what type new leads get as soon as Odoo answers; not being able to ask now is no reason not to start.
       void odoo.connect().then(announceLeadType, () => undefined)
       subscription = await bus.subscribe({
+        ...HUB_TOPOLOGY[SERVICE],
         service: config.service ?? SERVICE,
-        bindings: HANDLED_TYPES,
         handler: (event, ctx) => handle(event, ctx.signal),
+        probes,
+        ...(deps.metrics === undefined ? {} : { metrics: deps.metrics.registry }),
         ...(config.prefetch === undefined ? {} : { prefetch: config.prefetch }),
         ...(config.retry === undefined ? {} : { retry: config.retry }),
       })

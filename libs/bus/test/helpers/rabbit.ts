@@ -65,13 +65,13 @@ export async function rabbitScope(t: Test, amqpUrl = AMQP_URL): Promise<RabbitSc
 }
 
 const run = promisify(execFile)
-const rabbitmqctl = (...args: string[]) => run('rabbitmqctl', args, { timeout: 30_000 })
+export const rabbitmqctl = (...args: string[]) => run('rabbitmqctl', args, { timeout: 30_000 })
 
 /**
  * A virtual host of its own for this test, deleted (with everything in it) at teardown. Lets a test
  * force-close every connection without touching other tests that share the broker.
  */
-export async function rabbitVhost(t: Test): Promise<{ url: string; closeAllConnections(): Promise<void> }> {
+export async function rabbitVhost(t: Test): Promise<{ name: string; url: string; closeAllConnections(): Promise<void> }> {
   const vhost = `gassistant-test-${randomBytes(4).toString('hex')}`
   await rabbitmqctl('add_vhost', vhost)
   t.teardown(async () => {
@@ -81,6 +81,7 @@ export async function rabbitVhost(t: Test): Promise<{ url: string; closeAllConne
   await rabbitmqctl('set_permissions', '-p', vhost, decodeURIComponent(url.username), '.*', '.*', '.*')
   url.pathname = `/${encodeURIComponent(vhost)}`
   return {
+    name: vhost,
     url: url.toString(),
     // What an operator's `rabbitmqctl close_all_connections` or a broker failover does, to this vhost only.
     async closeAllConnections() {

@@ -18,4 +18,3 @@ export const HANDLERS: {
 }
 
 export type HandledType = keyof typeof HANDLERS
-export const HANDLED_TYPES = Object.keys(HANDLERS) as HandledType[]
