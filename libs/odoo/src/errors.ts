@@ -101,6 +101,12 @@ export class OdooTimeoutError extends OdooError {
   override readonly code = 'ODOO_TIMEOUT';
   override readonly retryable = true;
   readonly dependency = ODOO_DEPENDENCY;
+  /** As long again as the call was given: a call that timed out may still be running (and commit) in Odoo. */
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, details: OdooErrorDetails = {}) {
+    super(message, details);
+    this.retryAfterMs = details.retryAfterMs;
+  }
 }
 
 /** `Retry-After` as delay-seconds or an HTTP date (RFC 9110 §10.2.3) → ms from now; undefined when absent or unreadable. */
@@ -214,7 +220,7 @@ export function errorFromNetwork(err: unknown, ctx: { model?: string; method?: s
   const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string } } | undefined;
   const details: OdooErrorDetails = { cause: err, ...(ctx.model ? { model: ctx.model } : {}), ...(ctx.method ? { method: ctx.method } : {}) };
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
-    return new OdooTimeoutError(`Odoo did not answer within ${ctx.timeoutMs ?? '?'} ms`, details);
+    return new OdooTimeoutError(`Odoo did not answer within ${ctx.timeoutMs ?? '?'} ms`, { ...details, ...(ctx.timeoutMs === undefined ? {} : { retryAfterMs: ctx.timeoutMs }) });
   }
   const code = e?.code ?? e?.cause?.code;
   const what = code && NETWORK_CODES.has(code) ? code : (e?.message ?? 'unknown network error');

@@ -196,6 +196,7 @@ t.test('stand-in faults reach the client as the right typed errors', async (t) =
   t.type(slow, OdooTimeoutError, 'slower than timeoutMs');
   t.equal((slow as OdooError).retryable, true);
   t.equal((slow as OdooTimeoutError).dependency, 'odoo');
+  t.equal((slow as OdooTimeoutError).retryAfterMs, 300, 'come back no sooner than the call was given: it may still be running');
   s.faults.slow(0);
 
   s.faults.failNext(1, 'lost');

@@ -24,7 +24,13 @@ export interface LeadProcessorDeps {
   readonly odoo: OdooClient
   readonly graph: GraphClient
   readonly log: Logger
-  readonly config: ProcessingConfig & { readonly prefetch?: number; readonly retry?: Partial<RetryPolicy>; readonly service?: string }
+  readonly config: ProcessingConfig & {
+    readonly prefetch?: number
+    readonly retry?: Partial<RetryPolicy>
+    readonly service?: string
+    /** How often the consumer probes a dependency it paused on (default: the bus's 5 s). */
+    readonly probeIntervalMs?: number
+  }
   readonly metrics?: Metrics
   /** Default: in-process locks (one replica). Several replicas: createAmqpLocks. */
   readonly locks?: PersonLocks
@@ -136,6 +142,7 @@ export function createLeadProcessor(deps: LeadProcessorDeps): LeadProcessor {
         service: config.service ?? SERVICE,
         handler: (event, ctx) => handle(event, ctx.signal),
         probes,
+        ...(config.probeIntervalMs === undefined ? {} : { probeIntervalMs: config.probeIntervalMs }),
         ...(deps.metrics === undefined ? {} : { metrics: deps.metrics.registry }),
         ...(config.prefetch === undefined ? {} : { prefetch: config.prefetch }),
         ...(config.retry === undefined ? {} : { retry: config.retry }),

@@ -67,3 +67,18 @@ t.test('a Graph timeout is retryable', async (t) => {
   await t.rejects(graph.getLead('1', '104857600112233'), { code: 'GRAPH_UNAVAILABLE', retryable: true, message: /50 ms/ })
   clearTimeout(keepAlive)
 })
+
+t.test("a rate limit names the 'graph' dependency and Meta's wait from the usage headers", async (t) => {
+  const body = JSON.stringify({ error: { message: '(#613) Calls to this api have exceeded the rate limit.', code: 613, is_transient: true } })
+  const usage = (headers: Record<string, string>) => (async () => new Response(body, { status: 400, headers })) as unknown as typeof fetch
+  const read = (headers: Record<string, string>) =>
+    createGraphClient({ baseUrl: 'http://graph.test/v25.0', appSecret: 's', pageTokens: tokens, fetch: usage(headers) }).getLead('1', '104857600112233').catch((e: unknown) => e as GraphError)
+  const buc = await read({ 'x-business-use-case-usage': JSON.stringify({ '104857600112233': [{ type: 'pages', call_count: 100, estimated_time_to_regain_access: 5 }, { type: 'ads_management', estimated_time_to_regain_access: 2 }] }) })
+  t.match(buc, { code: 'GRAPH_RATE_LIMITED', retryable: true, dependency: 'graph', retryAfterMs: 5 * 60_000 }, 'the longest wait of any bucket, in minutes')
+  const account = await read({ 'x-ad-account-usage': JSON.stringify({ acc_id_util_pct: 100, reset_time_duration: 90 }) })
+  t.match(account, { retryAfterMs: 90_000 }, 'reset_time_duration is in seconds')
+  const none = await read({ 'x-app-usage': JSON.stringify({ call_count: 100 }) })
+  t.match(none, { dependency: 'graph', retryAfterMs: undefined }, 'app limits say no time: the consumer probes at its interval')
+  const expired = await failure(400, 'meta-graph-error-expired-token.json')
+  t.equal(expired.dependency, undefined, 'a bad token is no outage')
+})

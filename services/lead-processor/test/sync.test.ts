@@ -2,15 +2,21 @@
 import t, { type Test } from 'tap'
 import { createEvent, type AnyEvent } from '@gassistant/contracts'
 import { createMemoryBus } from '@gassistant/bus'
-import { PAGE_ID, fixtureLead, odooClientFor, leadgenEvent, memoryLog, processorFor, startStandIns, waitFor } from './helpers/harness.js'
+import { PAGE_ID, fixtureLead, odooClientFor, leadgenEvent, memoryLog, processorFor, startStandIns, waitFor, type ProcessorExtras } from './helpers/harness.js'
 
-async function setup(t: Test, opts: { addonInstalled?: boolean } = {}) {
-  const s = await startStandIns(opts)
+async function setup(t: Test, opts: { addonInstalled?: boolean; scoringHistory?: boolean; leadsSetting?: boolean } & Pick<ProcessorExtras, 'leadType' | 'probeIntervalMs' | 'odooTimeoutMs'> = {}) {
+  const { leadType, probeIntervalMs, odooTimeoutMs, ...standIns } = opts
+  const s = await startStandIns(standIns)
   const bus = createMemoryBus()
   const published: AnyEvent[] = []
   await bus.subscribe({ service: 'observer', bindings: ['lead.#'], handler: async (e) => { published.push(e); return { kind: 'done' } } })
   const logs = memoryLog()
-  const { processor, odoo } = processorFor(bus, s, { log: logs.log })
+  const { processor, odoo } = processorFor(bus, s, {
+    log: logs.log,
+    ...(leadType === undefined ? {} : { leadType }),
+    ...(probeIntervalMs === undefined ? {} : { probeIntervalMs }),
+    ...(odooTimeoutMs === undefined ? {} : { odooTimeoutMs }),
+  })
   await processor.start()
   t.teardown(async () => { await processor.stop(); await bus.close(); odoo.close(); await s.close() })
   // Read back over XML-RPC, as a user of Odoo would see the leads (many2one as [id, name]).
@@ -19,7 +25,7 @@ async function setup(t: Test, opts: { addonInstalled?: boolean } = {}) {
   const leads = () => reader.searchRead<Record<string, unknown> & { id: number }>('crm.lead', [], { order: 'id asc', context: { active_test: false } })
   const tagNames = async (lead: Record<string, unknown>) =>
     (await reader.read<{ name: string }>('crm.tag', lead['tag_ids'] as number[], ['name'])).map((r) => r.name).sort()
-  return { s, bus, published, leads, logs, tagNames }
+  return { s, bus, published, leads, logs, tagNames, processor }
 }
 
 function whatsapp(messageId: string, waId: string, text: string, name = 'سارة خالد'): AnyEvent {
@@ -57,14 +63,85 @@ for (const addonInstalled of [true, false]) {
     t.match(String(notes[0]!['body']), /New lead from Meta Lead Ads \(Instagram\)/)
     const synced = published.find((e) => e.type === 'lead.synced.v1')!
     t.match(synced.data, { outcome: 'created', leadId: lead['id'], externalRef: 'meta:2100000000000001', channel: 'meta', flags: [] })
+    t.same(s.odooServer.serverLog(), [], 'the note left nothing in Odoo\'s log (no body_is_html warning)')
   })
 }
 
-t.test('a second enquiry of the same person within the window updates the open lead', async (t) => {
-  const { s, bus, published, leads, tagNames } = await setup(t)
+t.test('Meta is read once per lead: a redelivery of a lead Odoo has reads nothing and publishes the same facts', async (t) => {
+  const { s, bus, published } = await setup(t)
+  s.graphServer.addLead(fixtureLead())
+  for (let i = 0; i < 3; i++) {
+    await bus.publish(leadgenEvent('2100000000000001'))
+    await waitFor(`delivery ${i + 1}`, () => published.filter((e) => e.type === 'lead.synced.v1').length === i + 1)
+  }
+  t.equal(s.graphServer.requests.length, 1, 'one Graph read for three deliveries')
+  const [first, ...again] = published.filter((e) => e.type === 'lead.synced.v1')
+  // Read back from Odoo, a redelivery also knows what Odoo filled in since (the sales team it assigned).
+  for (const e of again) t.match(e.data, first!.data, 'a redelivery reports the lead as the first delivery did')
+})
+
+t.test('Odoo down: the consumer pauses on it without reading Meta, and each lead arrives once it answers', async (t) => {
+  const { s, bus, published, leads, processor } = await setup(t, { probeIntervalMs: 50 })
+  s.graphServer.addLead(fixtureLead())
+  s.graphServer.addLead(fixtureLead({ id: '2100000000000002', field_data: [{ name: 'email', values: ['layla@example.ae'] }] }))
+  s.odooServer.faults.down()
+  await bus.publish([leadgenEvent('2100000000000001'), leadgenEvent('2100000000000002')])
+  await waitFor('readiness to see Odoo down', async () => (await processor.readiness()).checks.odoo === false)
+  t.match(await processor.readiness(), { ok: false, checks: { broker: true, odoo: false, graph: true } })
+  t.equal(s.graphServer.requests.length, 0, 'no Graph read while Odoo cannot say whether it has the lead')
+  s.odooServer.faults.up()
+  await waitFor('both leads synced', () => published.filter((e) => e.type === 'lead.synced.v1').length === 2)
+  t.equal((await leads()).length, 2)
+  t.equal(s.graphServer.requests.length, 2, 'one read per lead')
+  t.same(await bus.deadLetters.list('lead-processor'), [], 'nothing parked')
+  t.match(await processor.readiness(), { ok: true, checks: { odoo: true } })
+})
+
+t.test('a Graph rate limit pauses the consumer until Meta lets it read again; nothing parked', async (t) => {
+  const { s, bus, published, logs } = await setup(t, { probeIntervalMs: 50 })
+  s.graphServer.addLead(fixtureLead())
+  s.graphServer.rateLimitNext(2, 4)
+  await bus.publish(leadgenEvent('2100000000000001'))
+  await waitFor('lead synced', () => published.find((e) => e.type === 'lead.synced.v1'))
+  t.equal(s.graphServer.requests.filter((r) => r.errorCode === 4).length, 2, 'read again after each pause')
+  t.ok(logs.lines.some((l) => l.msg === 'Graph API read failed, will retry' && l['code'] === 'GRAPH_RATE_LIMITED'))
+  t.same(await bus.deadLetters.list('lead-processor'), [], 'nothing parked')
+})
+
+t.test('readiness probes Odoo when nothing has been handled lately', async (t) => {
+  const { s, processor } = await setup(t)
+  t.match(await processor.readiness(), { ok: true, checks: { broker: true, odoo: true, graph: true } }, 'a fresh processor probes Odoo')
+  const { s: other, processor: idle } = await setup(t)
+  other.odooServer.faults.down()
+  t.match(await idle.readiness(), { ok: false, checks: { odoo: false } }, 'an Odoo that does not answer is reported down')
+  void s
+})
+
+for (const leadsSetting of [false, true]) {
+  t.test(`LEAD_TYPE=auto with Odoo's Leads setting ${leadsSetting ? 'on' : 'off'}: new leads are ${leadsSetting ? 'leads' : 'opportunities'}, said once at start`, async (t) => {
+    const { s, bus, published, leads, logs } = await setup(t, { leadsSetting, leadType: 'auto' })
+    s.graphServer.addLead(fixtureLead())
+    await bus.publish(leadgenEvent('2100000000000001'))
+    await waitFor('synced', () => published.find((e) => e.type === 'lead.synced.v1'))
+    t.equal((await leads())[0]?.['type'], leadsSetting ? 'lead' : 'opportunity')
+    const lines = logs.lines.filter((l) => l['lead_type_setting'] === 'auto')
+    t.equal(lines.length, 1, 'one line')
+    t.match(lines[0], { level: 'info', lead_type: leadsSetting ? 'lead' : 'opportunity', odoo_leads_setting: leadsSetting })
+  })
+}
+
+t.test("LEAD_TYPE=lead while Odoo's Leads setting is off: a warning says the leads are hidden and how to fix it", async (t) => {
+  const { logs } = await setup(t, { leadType: 'lead' })
+  const line = await waitFor('the warning', () => logs.lines.find((l) => l['lead_type_setting'] === 'lead'))
+  t.match(line, { level: 'warn', lead_type: 'lead', odoo_leads_setting: false, msg: /hidden from the pipeline.*Settings › Leads.*LEAD_TYPE=auto or opportunity/ })
+})
+
+for (const scoringHistory of [false, true]) t.test(`a second enquiry of the same person within the window updates the open lead (${scoringHistory ? 'scoring history' : 'a new database: probability unset'})`, async (t) => {
+  const { s, bus, published, leads, tagNames } = await setup(t, { scoringHistory })
   s.graphServer.addLead(fixtureLead({ field_data: [{ name: 'email', values: ['m.qahtani@gmail.com'] }, { name: 'phone_number', values: ['0551234567'] }] }))
   await bus.publish(leadgenEvent('2100000000000001'))
   await waitFor('first sync', () => published.some((e) => e.type === 'lead.synced.v1'))
+  t.equal(s.odooServer.records('crm.lead')[0]?.['probability'], scoringHistory ? 55.43 : undefined, 'probability as Odoo leaves it')
   s.graphServer.addLead(fixtureLead({ id: '2100000000000002', platform: 'fb', field_data: [{ name: 'full_name', values: ['محمد القحطاني'] }, { name: 'phone_number', values: ['+966 55 123 4567'] }, { name: 'city', values: ['جدة'] }] }))
   await bus.publish(leadgenEvent('2100000000000002'))
   const merged = await waitFor('merge', () => published.find((e) => e.type === 'lead.synced.v1' && e.data.outcome === 'merged'))

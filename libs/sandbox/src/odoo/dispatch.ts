@@ -219,7 +219,17 @@ export class OdooService {
       case 'create': {
         const p = bind(PARAMS['create'] as string[]);
         const vals = p['vals_list'];
-        if (Array.isArray(vals)) return vals.map((v) => s.create(model, v as Row, env));
+        if (Array.isArray(vals)) {
+          // One transaction, as in Odoo: a fault on any record rolls back the ones created before it.
+          const ids: number[] = [];
+          try {
+            for (const v of vals) ids.push(s.create(model, v as Row, env));
+          } catch (err) {
+            if (ids.length > 0) s.unlink(model, ids, env);
+            throw err;
+          }
+          return ids;
+        }
         if (typeof vals !== 'object' || vals === null) throw tracebackFault('TypeError', `create() argument must be a dict or a list of dicts, not ${typeof vals}`);
         return s.create(model, vals as Row, env);
       }

@@ -34,18 +34,32 @@ export interface StandIns {
   close(): Promise<void>
 }
 
-export async function startStandIns(opts: { addonInstalled?: boolean } = {}): Promise<StandIns> {
-  const odooServer = await startOdooStandIn({ addonInstalled: opts.addonInstalled ?? true })
+export async function startStandIns(opts: { addonInstalled?: boolean; scoringHistory?: boolean; leadsSetting?: boolean } = {}): Promise<StandIns> {
+  const odooServer = await startOdooStandIn({ addonInstalled: opts.addonInstalled ?? true, scoringHistory: opts.scoringHistory ?? false, leadsSetting: opts.leadsSetting ?? false })
   const graphServer = await startGraphStandIn({ appSecret: APP_SECRET, pageTokens: PAGE_TOKENS })
   return { odooServer, graphServer, close: async () => { await graphServer.close(); await odooServer.close() } }
 }
 
-export function odooClientFor(server: OdooStandIn): OdooClient {
-  return createOdooClient({ url: server.url, db: server.db, username: server.username, password: server.password, timeoutMs: 2_000 })
+export function odooClientFor(server: OdooStandIn, timeoutMs = 2_000): OdooClient {
+  return createOdooClient({ url: server.url, db: server.db, username: server.username, password: server.password, timeoutMs })
 }
 
-export function processorFor(bus: Bus, s: StandIns, extra: { locks?: PersonLocks; service?: string; log?: ReturnType<typeof createLogger>; retryMs?: number[]; repeatWindowMs?: number; prefetch?: number } = {}): { processor: LeadProcessor; odoo: OdooClient } {
-  const odoo = odooClientFor(s.odooServer)
+export interface ProcessorExtras {
+  locks?: PersonLocks
+  service?: string
+  log?: ReturnType<typeof createLogger>
+  /** Retry delays; `production` keeps the bus's defaults (1 s … 300 s, 6 h budget). Default 50, 100, 200 ms. */
+  retryMs?: number[] | 'production'
+  repeatWindowMs?: number
+  prefetch?: number
+  leadType?: 'auto' | 'lead' | 'opportunity'
+  /** How often a paused consumer probes (default: the bus's 5 s). */
+  probeIntervalMs?: number
+  odooTimeoutMs?: number
+}
+
+export function processorFor(bus: Bus, s: StandIns, extra: ProcessorExtras = {}): { processor: LeadProcessor; odoo: OdooClient } {
+  const odoo = odooClientFor(s.odooServer, extra.odooTimeoutMs)
   const graph = createGraphClient({ baseUrl: s.graphServer.url, appSecret: APP_SECRET, pageTokens: () => PAGE_TOKENS, timeoutMs: 2_000 })
   const processor = createLeadProcessor({
     bus,
@@ -58,13 +72,14 @@ export function processorFor(bus: Bus, s: StandIns, extra: { locks?: PersonLocks
       formMapping: {},
       doNotCall: new Set(['+966500000000']),
       testLeads: 'flag',
-      leadType: 'lead',
+      leadType: extra.leadType ?? 'lead',
       userId: undefined,
       repeatWindowMs: extra.repeatWindowMs ?? 30 * 86_400_000,
       lockTimeoutMs: 10_000,
       ...(extra.service === undefined ? {} : { service: extra.service }),
       ...(extra.prefetch === undefined ? {} : { prefetch: extra.prefetch }),
-      retry: { delaysMs: extra.retryMs ?? [50, 100, 200] },
+      ...(extra.retryMs === 'production' ? {} : { retry: { delaysMs: extra.retryMs ?? [50, 100, 200] } }),
+      ...(extra.probeIntervalMs === undefined ? {} : { probeIntervalMs: extra.probeIntervalMs }),
     },
   })
   return { processor, odoo }

@@ -6,7 +6,7 @@
 import { createHmac, randomUUID } from 'node:crypto'
 import amqp from 'amqplib'
 import type { Test } from 'tap'
-import { createAmqpBus, deadQueueName, queueName, retryQueueName, type Bus } from '@gassistant/bus'
+import { DEFAULT_RETRY, createAmqpBus, deadQueueName, queueName, retryQueueName, type Bus } from '@gassistant/bus'
 import { buildApp } from '@gassistant/ingress'
 import type { OdooClient } from '@gassistant/odoo'
 import { createMetrics } from '@gassistant/runtime'
@@ -60,7 +60,8 @@ export interface Hub {
   outgoing: { type: string; data: Record<string, unknown> }[]
   /** POSTs a webhook to the ingress over HTTP; resolves with the status and the JSON answer. */
   post(webhook: Webhook): Promise<{ status: number; body: unknown }>
-  startConsumer(opts?: { amqpLocks?: boolean }): Promise<LeadProcessor>
+  /** `production`: the bus's default retry policy (1 s … 300 s, 6 h budget) and probe interval (5 s). */
+  startConsumer(opts?: { amqpLocks?: boolean; production?: boolean }): Promise<LeadProcessor>
   /** Every crm.lead read back over XML-RPC, as an Odoo user sees it (many2one as [id, name]). */
   leads(): Promise<OdooRow[]>
   tagNames(lead: OdooRow): Promise<string[]>
@@ -68,7 +69,12 @@ export interface Hub {
   notes(leadId: number): string[]
 }
 
-export async function startHub(t: Test): Promise<Hub> {
+export interface HubOptions {
+  /** The clock of every bus (retry budgets); default the real one. */
+  now?: () => Date
+}
+
+export async function startHub(t: Test, options: HubOptions = {}): Promise<Hub> {
   const run = randomUUID().slice(0, 8)
   const exchange = `test.lp.e2e.${run}`
   const service = `lead-processor-${run}`
@@ -80,7 +86,7 @@ export async function startHub(t: Test): Promise<Hub> {
   const processors: { processor: LeadProcessor; odoo: OdooClient }[] = []
   const lockSets: { close(): Promise<void> }[] = []
   const newBus = async (name: string) => {
-    const bus = await createAmqpBus({ url: AMQP_URL, exchange, reconnectSeconds: 0.2, connectionName: name, log: busLog.log })
+    const bus = await createAmqpBus({ url: AMQP_URL, exchange, reconnectSeconds: 0.2, connectionName: name, log: busLog.log, ...(options.now === undefined ? {} : { now: options.now }) })
     buses.push(bus)
     return bus
   }
@@ -124,7 +130,8 @@ export async function startHub(t: Test): Promise<Hub> {
     await s.close()
     const conn = await amqp.connect(AMQP_URL)
     const ch = await conn.createChannel()
-    for (const q of [queueName(service), deadQueueName(service), ...RETRY_MS.map((ms) => retryQueueName(service, ms))]) await ch.deleteQueue(q).catch(() => undefined)
+    const tiers = [...RETRY_MS, ...DEFAULT_RETRY.delaysMs].map((ms) => retryQueueName(service, ms))
+    for (const q of [queueName(service), deadQueueName(service), ...tiers]) await ch.deleteQueue(q).catch(() => undefined)
     await ch.deleteExchange(exchange).catch(() => undefined)
     await conn.close()
   })
@@ -145,7 +152,7 @@ export async function startHub(t: Test): Promise<Hub> {
       const consumerBus = await newBus(`lead-processor-${run}-${processors.length + 1}`)
       const locks = opts.amqpLocks ? createAmqpLocks({ url: AMQP_URL, prefix: lockPrefix }) : undefined
       if (locks) lockSets.push(locks)
-      const built = processorFor(consumerBus, s, { service, retryMs: RETRY_MS, log: processorLog.log, ...(locks ? { locks } : {}) })
+      const built = processorFor(consumerBus, s, { service, retryMs: opts.production ? 'production' : RETRY_MS, log: processorLog.log, ...(locks ? { locks } : {}) })
       processors.push(built)
       await built.processor.start()
       return built.processor
