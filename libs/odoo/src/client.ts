@@ -182,22 +182,24 @@ export function createOdooClient(options: OdooClientOptions): OdooClient {
       const r = await executeKw<number | number[]>(model, 'message_post', [[id]], { body, message_type: 'comment', subtype_xmlid: 'mail.mt_note' });
       return Array.isArray(r) ? (r[0] as number) : r;
     },
+    async noteValues(model, html, recordName) {
+      // A mail.message of type comment with the note subtype is what message_post stores for an internal
+      // note, and its Html body is sanitized as HTML without a warning (message_post's body_is_html=True logs
+      // a WARNING per note on 17, "use a Markup object instead" — which XML-RPC cannot send). Nobody is
+      // notified, as with message_post: the note subtype is internal and no follower's default. The author's
+      // address and the record's name are sent rather than computed per message by Odoo (half the cost of a
+      // batch of notes on 17.0); reply_to is what message_post stores without a catchall alias (the author),
+      // and is never used for a note nobody is emailed.
+      const [subtypeId, me] = await Promise.all([client.refs.noteSubtype(), author()]);
+      return {
+        model, body: html, message_type: 'comment', subtype_id: subtypeId,
+        author_id: me.partnerId, email_from: me.emailFrom, reply_to: me.emailFrom,
+        ...(recordName === undefined ? {} : { record_name: recordName }),
+      };
+    },
     async logNotes(model, notes) {
       if (notes.length === 0) return [];
-      // A mail.message of type comment with the note subtype is what message_post stores for an internal
-      // note; create takes any number of them in one call, and its Html body is sanitized as HTML without a
-      // warning. (message_post takes one record, and its body_is_html=True logs a WARNING per note on 17,
-      // "use a Markup object instead" — which XML-RPC cannot send.) Nobody is notified, as with message_post:
-      // the note subtype is internal and no follower's default. The author's address and the record's name
-      // are sent rather than computed per message by Odoo, which halved the cost of a batch of notes on 17.0;
-      // reply_to is what message_post stores without a catchall alias (the author), and is never used for a
-      // note nobody is emailed.
-      const [subtypeId, me] = await Promise.all([client.refs.noteSubtype(), author()]);
-      const values = notes.map((n) => ({
-        model, res_id: n.resId, body: n.html, message_type: 'comment', subtype_id: subtypeId,
-        author_id: me.partnerId, email_from: me.emailFrom, reply_to: me.emailFrom,
-        ...(n.recordName === undefined ? {} : { record_name: n.recordName }),
-      }));
+      const values = await Promise.all(notes.map(async (n) => ({ ...(await client.noteValues(model, n.html, n.recordName)), res_id: n.resId })));
       const r = await executeKw<number | number[]>('mail.message', 'create', [values]);
       return Array.isArray(r) ? r : [r];
     },

@@ -124,6 +124,12 @@ export interface OdooClient {
   /** Internal note (message_type comment, subtype mail.mt_note): text shown as typed, or HTML (`html: true`, as logNotes). Returns the mail.message id. */
   messagePost(model: string, id: number, body: string, opts?: { html?: boolean }): Promise<number>;
   /**
+   * The mail.message values of an internal HTML note by the API user on a record of `model` (without
+   * `res_id`): for `logNotes`, or for a new record's `message_ids: [[0, 0, values]]`, which creates the
+   * record and its note in one call and one transaction.
+   */
+  noteValues(model: string, html: string, recordName?: string): Promise<Record<string, unknown>>;
+  /**
    * Internal HTML notes on several records in one call (mail.message create), authored by the API user;
    * `recordName` (the record's display name) saves Odoo looking it up. Ids in input order.
    */

@@ -198,6 +198,21 @@ for (const target of await targets()) {
       t.equal(found, 1, 'a note is found by its marker');
     });
 
+    await t.test('a lead created with its note (message_ids) holds the note as logNotes posts it, in one call', async (t) => {
+      const name = `${marker} with note`;
+      const [id] = await odoo.createMany('crm.lead', [{ name, type: 'lead', message_ids: [[0, 0, await odoo.noteValues('crm.lead', '<p><b>New lead</b></p><p>Ref: [meta:2]</p>', name)]] }]);
+      leadIds.push(id as number);
+      const [posted] = await odoo.logNotes('crm.lead', [{ resId: id as number, html: '<p>second</p>', recordName: name }]);
+      type Msg = { id: number; body: string; model: string; res_id: number; message_type: string; subtype_id: [number, string]; author_id: [number, string]; email_from: string; record_name: string };
+      const fields = ['body', 'model', 'res_id', 'message_type', 'subtype_id', 'author_id', 'email_from', 'record_name'];
+      const notes = await odoo.searchRead<Msg>('mail.message', [['model', '=', 'crm.lead'], ['res_id', '=', id], ['message_type', '=', 'comment']], { fields, order: 'id asc' });
+      t.equal(notes.length, 2, 'the inline note and the later one');
+      const [inline, later] = notes as [Msg, Msg];
+      t.equal(inline.body, '<p><b>New lead</b></p><p>Ref: [meta:2]</p>');
+      t.equal(later.id, posted);
+      for (const key of ['model', 'res_id', 'message_type', 'subtype_id', 'author_id', 'email_from', 'record_name'] as const) t.same(inline[key], later[key], `${key} as logNotes sets it`);
+    });
+
     await t.test('ping answers while Odoo is reachable', async (t) => {
       await t.resolves(odoo.ping());
     });

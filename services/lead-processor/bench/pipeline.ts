@@ -1,12 +1,12 @@
 // `pnpm bench:pipeline`: leads per second end to end — a signed Meta webhook posted to the ingress → the lead
 // in Odoo — against a baseline measured in the same run: Odoo's own create rate for the same kind of leads in
-// batches of 50 (XML-RPC from Node, before and after the hub's run). Prints both rates, their ratio, and the
+// batches of 50 (XML-RPC from Node, before, between and after the hub's rounds). Prints both rates, their ratio, and the
 // Odoo calls per lead and time spent per method (from the processor's Odoo client).
 //   ODOO_URL, ODOO_DB, ODOO_USER, ODOO_PASSWORD set → that Odoo (fresh people every run; everything the run
 //   created is deleted at the end); unset → the Odoo stand-in with the addon. The Graph API is always the
 //   stand-in. In-process bus by default, RabbitMQ when AMQP_URL is set (unique exchange and queues per run).
-//   BENCH_LEADS (default 300) distinct people, BENCH_CONCURRENCY (20) webhook posters, BENCH_PREFETCH (the
-//   service's default) messages in flight.
+//   BENCH_LEADS (default 300) distinct people per round, BENCH_ROUNDS (1) hub rounds, each between two
+//   baseline measurements, BENCH_CONCURRENCY (20) webhook posters, BENCH_PREFETCH (the service's default).
 import { createHmac, randomInt, randomUUID } from 'node:crypto'
 import { createAmqpBus, createMemoryBus, type Bus } from '@gassistant/bus'
 import { buildApp } from '@gassistant/ingress'
@@ -19,6 +19,7 @@ import { createLeadProcessor } from '../src/service.js'
 const N = Number(process.env['BENCH_LEADS'] ?? 300)
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 20)
 const PREFETCH = process.env['BENCH_PREFETCH'] === undefined ? undefined : Number(process.env['BENCH_PREFETCH'])
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 1)
 const BATCH = 50
 const SECRET = 'bench-app-secret'
 const PAGE = '104857600112233'
@@ -72,7 +73,6 @@ async function odooBatchedRate(label: string, count: number): Promise<number> {
   return count / seconds
 }
 
-const before = await odooBatchedRate('before', N)
 
 // The hub: ingress → bus → lead-processor → Odoo, with every Odoo call of the processor timed.
 const calls = new Map<string, { n: number; ms: number; failed: number }>()
@@ -105,51 +105,64 @@ const app = await buildApp({
   config: { meta: { appSecret: SECRET, verifyToken: 'x' }, whatsapp: { appSecret: SECRET, verifyToken: 'x' }, odoo: { webhookSecret: 'bench-odoo-secret' }, forms: {}, trustProxy: [], bodyLimit: 1_048_576, rateLimit: { max: 1_000_000, windowMs: 60_000 } },
 })
 const base = await app.listen({ port: 0, host: '127.0.0.1' })
-for (let i = 0; i < N; i++) {
-  const p = person(i)
-  graphServer.addLead({
-    id: p.leadgenId, created_time: '2026-01-08T10:29:59+0000', form_id: FORM, page_id: PAGE, platform: p.platform, is_organic: false, campaign_name: CAMPAIGN,
-    field_data: [{ name: 'full_name', values: [p.name] }, { name: 'email', values: [p.email] }, { name: 'phone_number', values: [p.phone] }, { name: 'ما_هي_ميزانيتك؟', values: ['10,000 - 50,000 ريال'] }],
-  })
-}
 await odoo.connect()
-calls.clear()
 
-const started = performance.now()
-let next = 0
-async function poster(): Promise<void> {
-  while (next < N) {
-    const p = person(next++)
-    const body = JSON.stringify({ object: 'page', entry: [{ id: PAGE, time: 1767868201, changes: [{ field: 'leadgen', value: { leadgen_id: p.leadgenId, page_id: PAGE, form_id: FORM, created_time: 1767868199 } }] }] })
-    const res = await fetch(`${base}/webhooks/meta`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` } })
-    if (!res.ok) throw new Error(`ingress answered ${res.status}`)
+/** One round of the hub: N new people's Meta webhooks posted to the ingress, until all N leads are synced. */
+async function hubRound(round: number): Promise<{ rate: number; acceptedS: number; totalS: number }> {
+  const first = round * N
+  for (let i = first; i < first + N; i++) {
+    const p = person(i)
+    graphServer.addLead({
+      id: p.leadgenId, created_time: '2026-01-08T10:29:59+0000', form_id: FORM, page_id: PAGE, platform: p.platform, is_organic: false, campaign_name: CAMPAIGN,
+      field_data: [{ name: 'full_name', values: [p.name] }, { name: 'email', values: [p.email] }, { name: 'phone_number', values: [p.phone] }, { name: 'ما_هي_ميزانيتك؟', values: ['10,000 - 50,000 ريال'] }],
+    })
   }
+  const target = synced + N
+  const started = performance.now()
+  let next = first
+  async function poster(): Promise<void> {
+    while (next < first + N) {
+      const p = person(next++)
+      const body = JSON.stringify({ object: 'page', entry: [{ id: PAGE, time: 1767868201, changes: [{ field: 'leadgen', value: { leadgen_id: p.leadgenId, page_id: PAGE, form_id: FORM, created_time: 1767868199 } }] }] })
+      const res = await fetch(`${base}/webhooks/meta`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` } })
+      if (!res.ok) throw new Error(`ingress answered ${res.status}`)
+    }
+  }
+  await Promise.all(Array.from({ length: CONCURRENCY }, poster))
+  const accepted = performance.now()
+  while (synced < target) await new Promise((r) => setTimeout(r, 10))
+  const totalS = (performance.now() - started) / 1000
+  return { rate: N / totalS, acceptedS: (accepted - started) / 1000, totalS }
 }
-await Promise.all(Array.from({ length: CONCURRENCY }, poster))
-const accepted = performance.now()
-while (synced < N) await new Promise((r) => setTimeout(r, 10))
-const hubSeconds = (performance.now() - started) / 1000
-const hubRate = N / hubSeconds
 
+// Baseline and hub rounds alternate, so a machine whose load changes during the run affects both alike.
+const baselines = [await odooBatchedRate('b0', N)]
+const hubs: Awaited<ReturnType<typeof hubRound>>[] = []
+calls.clear()
+for (let r = 0; r < ROUNDS; r++) {
+  hubs.push(await hubRound(r))
+  baselines.push(await odooBatchedRate(`b${r + 1}`, N))
+}
 await app.close()
 await processor.stop()
-const after = await odooBatchedRate('after', N)
-const odooRate = (before + after) / 2
 
 // Everything this run created: its leads (their notes go with them).
-const refs = Array.from({ length: N }, (_, i) => `meta:${person(i).leadgenId}`)
+const refs = Array.from({ length: N * ROUNDS }, (_, i) => `meta:${person(i).leadgenId}`)
 const created = await admin.searchRead<{ id: number }>('crm.lead', [[refField, 'in', refs]], { fields: ['id'], context: { active_test: false } })
 if (created.length > 0) await admin.executeKw('crm.lead', 'unlink', [created.map((r) => r.id)])
 
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number
+const ratios = hubs.map((h, r) => h.rate / ((baselines[r] as number) + (baselines[r + 1] as number)) * 2)
 const where = realOdoo ? `Odoo ${caps.serverVersion} at ${odooOptions.url} (db ${odooOptions.db}${caps.hasAddon ? ', addon installed' : ''})` : 'the Odoo stand-in with the addon'
-out(`pipeline benchmark: ${N} signed Meta webhooks → ${N} new leads in ${where}, ${amqpUrl ? 'RabbitMQ' : 'in-process bus'}`)
-out(`  Odoo's own create, batches of ${BATCH}: ${odooRate.toFixed(1)} leads/s (before the hub ${before.toFixed(1)}, after ${after.toFixed(1)})`)
-out(`  hub: webhooks accepted in ${((accepted - started) / 1000).toFixed(2)} s; all leads in Odoo after ${hubSeconds.toFixed(2)} s → ${hubRate.toFixed(1)} leads/s`)
-out(`  ratio hub / Odoo's own batched create: ${(hubRate / odooRate).toFixed(2)}×`)
+out(`pipeline benchmark: ${ROUNDS} × ${N} signed Meta webhooks → new leads in ${where}, ${amqpUrl ? 'RabbitMQ' : 'in-process bus'}, prefetch ${PREFETCH ?? 'default'}`)
+out(`  Odoo's own create, batches of ${BATCH} (before, between and after the hub's rounds): ${baselines.map((b) => b.toFixed(1)).join(', ')} leads/s`)
+hubs.forEach((h, r) => out(`  hub round ${r + 1}: webhooks accepted in ${h.acceptedS.toFixed(2)} s; all leads in Odoo after ${h.totalS.toFixed(2)} s → ${h.rate.toFixed(1)} leads/s, ${ratios[r]!.toFixed(2)}× Odoo's own rate around it`))
+out(`  hub ${median(hubs.map((h) => h.rate)).toFixed(1)} leads/s vs Odoo's own ${median(baselines).toFixed(1)} leads/s (medians); ratio ${median(ratios).toFixed(2)}× (median of rounds)`)
 const total = [...calls.values()].reduce((a, c) => a + c.n, 0)
-out(`  Odoo calls per lead: ${(total / N).toFixed(2)} (${total} calls)`)
+const leads = N * ROUNDS
+out(`  Odoo calls per lead: ${(total / leads).toFixed(3)} (${total} calls for ${leads} leads); by method, with the time spent in each:`)
 for (const [key, c] of [...calls.entries()].sort((a, b) => b[1].ms - a[1].ms)) {
-  out(`    ${key.padEnd(32)} ${(c.n / N).toFixed(3).padStart(6)}/lead  ${String(c.n).padStart(5)} calls  ${(c.ms / 1000).toFixed(2).padStart(7)} s  ${(c.ms / c.n).toFixed(1).padStart(7)} ms/call${c.failed > 0 ? `  ${c.failed} failed` : ''}`)
+  out(`    ${key.padEnd(38)} ${(c.n / leads).toFixed(3).padStart(6)}/lead  ${String(c.n).padStart(5)} calls  ${(c.ms / 1000).toFixed(2).padStart(7)} s  ${(c.ms / c.n).toFixed(1).padStart(7)} ms/call${c.failed > 0 ? `  ${c.failed} failed` : ''}`)
 }
 await bus.close()
 odoo.close()

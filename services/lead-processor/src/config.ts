@@ -33,9 +33,12 @@ export const LeadProcessorEnv = Type.Object({
   /** An open lead of the same person created within this many days absorbs a new enquiry. */
   REPEAT_WINDOW_DAYS: Type.Number({ minimum: 0, default: 30 }),
   LOCK_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 15_000 }),
-  PREFETCH: Type.Integer({ minimum: 1, default: 10 }),
-  /** Comma-separated retry delays in ms (default: the bus's 1 s, 5 s, 30 s, 60 s, 60 s). */
+  /** Events in flight per replica; Odoo calls are batched across them (default 100, batches of up to 50). */
+  PREFETCH: Type.Optional(Type.Integer({ minimum: 1 })),
+  /** Comma-separated retry delays in ms; the last repeats until the budget is spent (default: the bus's 1 s, 5 s, 30 s, 60 s, 300 s). */
   RETRY_DELAYS_MS: Type.Optional(Type.String({ pattern: '^[0-9]+(,[0-9]+)*$' })),
+  /** How long after its first failure an event is still retried before it is parked (default: the bus's 6 h). */
+  RETRY_BUDGET_HOURS: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
 })
 
 export type LeadProcessorConfig = Static<typeof LeadProcessorEnv>

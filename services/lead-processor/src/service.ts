@@ -18,6 +18,11 @@ import type { UpsertConfig } from './sync/upsert.js'
 
 export const SERVICE = 'lead-processor'
 const ODOO = 'odoo'
+/**
+ * Events in flight per consumer. Odoo's work is batched across them (up to 50 leads per call), so enough
+ * must be in flight for one batch to fill while the previous one is in Odoo (README "Performance").
+ */
+export const DEFAULT_PREFETCH = 100
 
 export interface LeadProcessorDeps {
   readonly bus: Bus
@@ -144,7 +149,7 @@ export function createLeadProcessor(deps: LeadProcessorDeps): LeadProcessor {
         probes,
         ...(config.probeIntervalMs === undefined ? {} : { probeIntervalMs: config.probeIntervalMs }),
         ...(deps.metrics === undefined ? {} : { metrics: deps.metrics.registry }),
-        ...(config.prefetch === undefined ? {} : { prefetch: config.prefetch }),
+        prefetch: config.prefetch ?? DEFAULT_PREFETCH,
         ...(config.retry === undefined ? {} : { retry: config.retry }),
       })
       log.info({ service: SERVICE }, 'lead-processor consuming')

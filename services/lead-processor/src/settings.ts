@@ -10,7 +10,7 @@ import type { ProcessingConfig } from './handlers/deps.js'
 import type { FormMapping } from './mapping/common.js'
 
 type SettingsInput = Pick<LeadProcessorConfig, 'DEFAULT_PHONE_REGION' | 'TEST_LEADS' | 'LEAD_TYPE' | 'REPEAT_WINDOW_DAYS' | 'LOCK_TIMEOUT_MS'> &
-  Partial<Pick<LeadProcessorConfig, 'FORM_MAPPING_FILE' | 'DO_NOT_CALL_FILE' | 'LEAD_USER_ID' | 'PREFETCH' | 'RETRY_DELAYS_MS'>>
+  Partial<Pick<LeadProcessorConfig, 'FORM_MAPPING_FILE' | 'DO_NOT_CALL_FILE' | 'LEAD_USER_ID' | 'PREFETCH' | 'RETRY_DELAYS_MS' | 'RETRY_BUDGET_HOURS'>>
 
 function isMapping(value: unknown): value is FormMapping {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
@@ -47,6 +47,11 @@ export async function processingConfigFrom(env: SettingsInput): Promise<Processi
     repeatWindowMs: env.REPEAT_WINDOW_DAYS * 86_400_000,
     lockTimeoutMs: env.LOCK_TIMEOUT_MS,
     ...(env.PREFETCH === undefined ? {} : { prefetch: env.PREFETCH }),
-    ...(env.RETRY_DELAYS_MS === undefined ? {} : { retry: { delaysMs: env.RETRY_DELAYS_MS.split(',').map(Number) } }),
+    ...(env.RETRY_DELAYS_MS === undefined && env.RETRY_BUDGET_HOURS === undefined ? {} : {
+      retry: {
+        ...(env.RETRY_DELAYS_MS === undefined ? {} : { delaysMs: env.RETRY_DELAYS_MS.split(',').map(Number) }),
+        ...(env.RETRY_BUDGET_HOURS === undefined ? {} : { budgetMs: Math.round(env.RETRY_BUDGET_HOURS * 3_600_000) }),
+      },
+    }),
   }
 }

@@ -338,8 +338,8 @@ export class Store {
       switch (op) {
         case 0: {
           const vals = { ...(arg2 as Row) };
-          if (fd.type === 'one2many' && fd.inverse === 'res_id') Object.assign(vals, { res_id: id, model, res_model: model });
-          else if (fd.type === 'one2many' && fd.inverse) vals[fd.inverse] = id;
+          // As Odoo: only the inverse field is set; a message or activity must name its model itself.
+          if (fd.type === 'one2many' && fd.inverse) vals[fd.inverse] = id;
           const cid = this.create(rel, vals, env);
           current.add(cid);
           break;

@@ -43,6 +43,8 @@ export interface LeadStore {
   write(leadId: number, values: Readonly<Record<string, unknown>>): Promise<void>
   /** Posts an internal HTML note on the lead; `recordName` is the lead's name. */
   logNote(leadId: number, html: string, recordName: string): Promise<void>
+  /** A new lead's `message_ids` value carrying its first note: the lead and its note are one write. */
+  withNote(html: string, recordName: string): Promise<unknown[]>
   countryId(code: string): Promise<number | undefined>
   countryCode(id: number): Promise<string | undefined>
 }
@@ -177,6 +179,9 @@ export function createLeadStore(odoo: OdooClient, options: CoalescerOptions = {}
     },
     async logNote(leadId, html, recordName) {
       await logNote({ resId: leadId, html, recordName })
+    },
+    async withNote(html, recordName) {
+      return [[0, 0, await odoo.noteValues('crm.lead', html, recordName)]]
     },
     countryId: async (code) => (await loadCountries()).byCode.get(code.toUpperCase()),
     countryCode: async (id) => (await loadCountries()).byId.get(id),

@@ -127,9 +127,10 @@ async function leadValues(draft: LeadDraft, flags: readonly Flag[], deps: SyncDe
 async function create(draft: LeadDraft, flags: readonly Flag[], partnerId: number | undefined, deps: SyncDeps): Promise<UpsertResult> {
   const { store, config } = deps
   const base = await leadValues(draft, flags, deps)
+  const name = leadTitle(draft)
   const values: Record<string, unknown> = {
     ...base,
-    name: leadTitle(draft),
+    name,
     type: config.leadType,
     user_id: config.userId ?? false,
     [store.refField]: draft.externalRef,
@@ -137,9 +138,12 @@ async function create(draft: LeadDraft, flags: readonly Flag[], partnerId: numbe
     ...(partnerId === undefined ? {} : { partner_id: partnerId }),
     ...(deps.store.hasAddon ? { gassistant_flags: flags.join(',') } : {}),
   }
+  // The "new lead" note is created with the lead, in the same call and transaction: no lead without its
+  // note, and a tenth of the cost of posting notes afterwards (README "Performance").
+  const message_ids = await store.withNote(noteHtml(draft, flags, 'created'), name)
   let leadId: number
   try {
-    leadId = await store.create(values)
+    leadId = await store.create({ ...values, message_ids })
   } catch (err) {
     // With the addon, gassistant_ref is unique: a replica that lost a race lands here. Re-read and
     // carry on as a redelivery; any other validation fault is real and parks the event.
@@ -148,9 +152,7 @@ async function create(draft: LeadDraft, flags: readonly Flag[], partnerId: numbe
     if (row === undefined) throw err
     return replay(row, draft, flags, deps)
   }
-  const row: Row = { ...values, id: leadId }
-  await postNote(row, draft, flags, 'created', deps)
-  return { outcome: 'created', leadId, partnerId, flags: [...flags], lead: row, replay: false }
+  return { outcome: 'created', leadId, partnerId, flags: [...flags], lead: { ...values, id: leadId }, replay: false }
 }
 
 /** An open lead of the same person takes the enquiry: empty fields filled, nothing overwritten. */
