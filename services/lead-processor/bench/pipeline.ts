@@ -20,6 +20,8 @@ const N = Number(process.env['BENCH_LEADS'] ?? 300)
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 20)
 const PREFETCH = process.env['BENCH_PREFETCH'] === undefined ? undefined : Number(process.env['BENCH_PREFETCH'])
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 1)
+const MAX_BATCH = process.env['BENCH_BATCH'] === undefined ? undefined : Number(process.env['BENCH_BATCH'])
+const IN_FLIGHT = process.env['BENCH_IN_FLIGHT'] === undefined ? undefined : Number(process.env['BENCH_IN_FLIGHT'])
 const BATCH = 50
 const SECRET = 'bench-app-secret'
 const PAGE = '104857600112233'
@@ -92,6 +94,7 @@ const service = amqpUrl ? `bench-lp-${run}` : 'lead-processor'
 const processor = createLeadProcessor({
   bus, odoo, log,
   graph: createGraphClient({ baseUrl: graphServer.url, appSecret: SECRET, pageTokens: () => ({ [PAGE]: 'bench-token' }) }),
+  batch: { ...(MAX_BATCH === undefined ? {} : { maxBatch: MAX_BATCH }), ...(IN_FLIGHT === undefined ? {} : { maxInFlight: IN_FLIGHT }) },
   config: {
     defaultRegion: 'SA', formMapping: {}, doNotCall: new Set(), testLeads: 'flag', leadType: 'lead', userId: undefined,
     repeatWindowMs: 30 * 86_400_000, lockTimeoutMs: 60_000, service, ...(PREFETCH === undefined ? {} : { prefetch: PREFETCH }),

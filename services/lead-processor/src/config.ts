@@ -33,7 +33,7 @@ export const LeadProcessorEnv = Type.Object({
   /** An open lead of the same person created within this many days absorbs a new enquiry. */
   REPEAT_WINDOW_DAYS: Type.Number({ minimum: 0, default: 30 }),
   LOCK_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 15_000 }),
-  /** Events in flight per replica; Odoo calls are batched across them (default 100, batches of up to 50). */
+  /** Events in flight per replica; Odoo calls are batched across them (default 200, batches of up to 100). */
   PREFETCH: Type.Optional(Type.Integer({ minimum: 1 })),
   /** Comma-separated retry delays in ms; the last repeats until the budget is spent (default: the bus's 1 s, 5 s, 30 s, 60 s, 300 s). */
   RETRY_DELAYS_MS: Type.Optional(Type.String({ pattern: '^[0-9]+(,[0-9]+)*$' })),

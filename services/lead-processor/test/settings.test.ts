@@ -13,7 +13,7 @@ t.test('defaults: the lead type follows Odoo\'s Leads setting, the retry policy 
   const config = await processingConfigFrom(loadConfig(LeadProcessorEnv, required))
   t.equal(config.leadType, 'auto')
   t.equal(config.retry, undefined, "the bus's policy: 1 s … 300 s, within 6 h")
-  t.equal(config.prefetch, undefined, 'the service default (100)')
+  t.equal(config.prefetch, undefined, 'the service default (200)')
 })
 
 t.test('RETRY_DELAYS_MS and RETRY_BUDGET_HOURS set the retry policy', async (t) => {

@@ -111,11 +111,6 @@ export function createLeadStore(odoo: OdooClient, options: CoalescerOptions = {}
     return queries.map((q) => rows.filter((row) => answers(row, q, ref)))
   }, options)
 
-  const byRef = coalesce<string, Row | undefined>(async (refs) => {
-    const ref = refField()
-    const rows = await searchLeads([[ref, 'in', unique(refs)]])
-    return refs.map((r) => rows.find((row) => row[ref] === r))
-  }, options)
 
   const partner = coalesce<{ readonly email?: string; readonly phone?: string }, number | undefined>(async (people) => {
     const emails = unique(people.map((p) => p.email))
@@ -166,7 +161,9 @@ export function createLeadStore(odoo: OdooClient, options: CoalescerOptions = {}
     get refField() { return refField() },
     get hasAddon() { return caps().hasAddon },
     candidates,
-    byRef,
+    // A reference alone is a candidates query without a person: it shares the batch (and the call) of
+    // whatever other lead searches are waiting.
+    byRef: async (ref) => (await candidates({ ref })).find((row) => row[refField()] === ref),
     partner: (person) => (person.email === undefined && person.phone === undefined ? Promise.resolve(undefined) : partner(person)),
     hasNote: (leadId, marker) => hasNote({ leadId, marker }),
     async create(values) {
