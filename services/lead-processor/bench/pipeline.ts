@@ -6,7 +6,8 @@
 //   created is deleted at the end); unset → the Odoo stand-in with the addon. The Graph API is always the
 //   stand-in. In-process bus by default, RabbitMQ when AMQP_URL is set (unique exchange and queues per run).
 //   BENCH_LEADS (default 300) distinct people per round, BENCH_ROUNDS (1) hub rounds, each between two
-//   baseline measurements, BENCH_CONCURRENCY (20) webhook posters, BENCH_PREFETCH (the service's default).
+//   baseline measurements, BENCH_CONCURRENCY (20) webhook posters; the service's defaults unless set:
+//   BENCH_PREFETCH (events in flight), BENCH_BATCH (leads per Odoo call), BENCH_IN_FLIGHT (calls of a kind at once).
 import { createHmac, randomInt, randomUUID } from 'node:crypto'
 import { createAmqpBus, createMemoryBus, type Bus } from '@gassistant/bus'
 import { buildApp } from '@gassistant/ingress'

@@ -200,6 +200,7 @@ t.test('300 webhooks for 60 people (Meta, WhatsApp, web form; random order, repe
 
   const rows = await hub.leads()
   t.equal(rows.length, 60, 'exactly one lead per person')
+  t.ok(hub.s.odooServer.records('crm.lead').every((r) => r['probability'] === undefined), "on a new database's terms: no lead has a probability")
   const byPhone = new Map<unknown, OdooRow>(rows.map((row) => [row['phone'], row]))
   let right = 0
   const wrong: string[] = []

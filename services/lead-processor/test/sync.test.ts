@@ -108,6 +108,21 @@ t.test('a Graph rate limit pauses the consumer until Meta lets it read again; no
   t.same(await bus.deadLetters.list('lead-processor'), [], 'nothing parked')
 })
 
+t.test('a batched create whose answer is lost is not sent again: after the pause each lead is found by reference, once (no addon)', async (t) => {
+  const { s, bus, published, leads } = await setup(t, { addonInstalled: false, odooTimeoutMs: 300, probeIntervalMs: 50 })
+  const ids = ['2100000000000011', '2100000000000012', '2100000000000013']
+  ids.forEach((id, i) => s.graphServer.addLead(fixtureLead({ id, field_data: [{ name: 'email', values: [`lost${i}@example.com`] }] })))
+  const creates = s.odooServer.calls.count('crm.lead', 'create')
+  s.odooServer.faults.failNext(1, 'lost')
+  await bus.publish(ids.map((id) => leadgenEvent(id)))
+  await waitFor('three leads synced', () => published.filter((e) => e.type === 'lead.synced.v1').length === 3)
+  const all = await leads()
+  t.same(all.map((l) => l['referred']).sort(), ids.map((id) => `meta:${id}`), 'each lead exists once')
+  for (const lead of all) t.equal(s.odooServer.messages('crm.lead', lead.id).filter((m) => String(m['body']).includes('New lead from')).length, 1, 'with one note')
+  t.ok(s.odooServer.calls.count('crm.lead', 'create') - creates <= 2, 'the lost create was not repeated lead by lead')
+  t.same(await bus.deadLetters.list('lead-processor'), [], 'nothing parked')
+})
+
 t.test('readiness probes Odoo when nothing has been handled lately', async (t) => {
   const { s, processor } = await setup(t)
   t.match(await processor.readiness(), { ok: true, checks: { broker: true, odoo: true, graph: true } }, 'a fresh processor probes Odoo')
