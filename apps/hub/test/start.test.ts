@@ -12,7 +12,7 @@ const env = { ...process.env, PORT, LOG_LEVEL: 'warn', AMQP_URL: '', ODOO_URL: '
 for (const key of ['AMQP_URL', 'ODOO_URL', 'GRAPH_API_URL', 'META_APP_SECRET'] as const) delete env[key]
 
 function run(script: string) {
-  const child = spawn(process.execPath, ['--conditions=gassistant-source', '--import', 'tsx', `libs/hub/src/${script}`], { cwd: ROOT, env })
+  const child = spawn(process.execPath, ['--conditions=gassistant-source', '--import', 'tsx', `apps/hub/src/${script}`], { cwd: ROOT, env })
   let output = ''
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')))
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')))
