@@ -2,8 +2,8 @@
 // publishes to the real RabbitMQ (unique exchange per run), consumed by lead-processor instances that read
 // the Graph stand-in and write to the Odoo stand-in. Assertions are on what an Odoo user sees.
 import t, { type Test } from 'tap'
-import { PAGE_ID, fixtureLead, waitFor } from './helpers/harness.js'
-import { fixtureBytes } from './helpers/fixtures.js'
+import { fixtureBytes, waitFor } from '@gassistant/test-support'
+import { PAGE_ID, fixtureLead } from './helpers/harness.js'
 import { formWebhook, metaWebhook, startHub, whatsappWebhook, type Hub, type OdooRow, type Webhook } from './helpers/hub.js'
 
 const LEADGEN_ID = '2100000000000001'
@@ -26,7 +26,7 @@ t.test('a signed Meta webhook → the right lead in Odoo, with one chatter note'
   const webhook = metaFixture()
   t.same(webhook.headers, { 'x-hub-signature-256': 'sha256=78c060a89d64b7081ef0522e3ccc7a4bf063a7ab5190910695a8066a3b25af85' }, 'the fixture bytes are sent unchanged')
   await accepted(t, hub, webhook)
-  await waitFor('lead.synced', () => synced(hub).length === 1)
+  await waitFor(() => synced(hub).length === 1, 'lead.synced')
   const leads = await hub.leads()
   t.equal(leads.length, 1)
   const lead = leads[0]!
@@ -53,7 +53,7 @@ t.test('the same Meta webhook three times → one lead, one note', async (t) => 
   await hub.startConsumer()
   hub.s.graphServer.addLead(fixtureLead())
   for (let i = 0; i < 3; i++) await accepted(t, hub, metaFixture())
-  await waitFor('three deliveries handled', () => synced(hub).length === 3)
+  await waitFor(() => synced(hub).length === 3, 'three deliveries handled')
   const leads = await hub.leads()
   t.equal(leads.length, 1, 'one lead')
   t.equal(leads[0]!['email_from'], 'm.qahtani@gmail.com')
@@ -68,10 +68,10 @@ t.test('Odoo down for a while: the lead arrives after it recovers, nothing parke
   hub.s.odooServer.faults.down()
   await accepted(t, hub, metaFixture())
   const retries = () => hub.busLines.filter((l) => l.msg === 'event handling failed, will retry' && /ODOO_TRANSPORT/.test(String(l['reason']))).length
-  await waitFor('two retries while Odoo is down', () => retries() >= 2)
+  await waitFor(() => retries() >= 2, 'two retries while Odoo is down')
   t.equal(hub.s.odooServer.records('crm.lead').length, 0, 'no lead while Odoo is down')
   hub.s.odooServer.faults.up()
-  await waitFor('lead.synced after recovery', () => synced(hub).length === 1)
+  await waitFor(() => synced(hub).length === 1, 'lead.synced after recovery')
   const leads = await hub.leads()
   t.equal(leads.length, 1)
   t.match(leads[0], { contact_name: 'محمد عبدالله القحطاني', phone: '+966551234567' })
@@ -85,13 +85,13 @@ t.test('expired page token → parked with a reason an operator understands; tok
   hub.s.graphServer.addLead(fixtureLead())
   hub.s.graphServer.expireToken(PAGE_ID)
   await accepted(t, hub, metaFixture())
-  const parked = await waitFor('parked', async () => (await hub.bus.deadLetters.list(hub.service))[0])
+  const parked = await waitFor(async () => (await hub.bus.deadLetters.list(hub.service))[0], 'parked')
   t.match(parked.reason, new RegExp(`Facebook page ${PAGE_ID} is expired or invalid`))
   t.ok(hub.processorLines.some((l) => l.level === 'error' && JSON.stringify(l).includes(PAGE_ID)), 'an error log names the page')
   t.equal((await hub.leads()).length, 0, 'no lead yet')
   hub.s.graphServer.restoreToken(PAGE_ID)
   t.equal(await hub.bus.deadLetters.replay(hub.service), 1, 'one event replayed')
-  await waitFor('created after replay', () => synced(hub).length === 1)
+  await waitFor(() => synced(hub).length === 1, 'created after replay')
   const leads = await hub.leads()
   t.equal(leads.length, 1)
   t.match(leads[0], { contact_name: 'محمد عبدالله القحطاني', email_from: 'm.qahtani@gmail.com', phone: '+966551234567' })
@@ -169,7 +169,7 @@ t.test('300 webhooks for 60 people (Meta, WhatsApp, web form; random order, repe
   while (all.length < 300) all.push(distinct[Math.floor(Math.random() * distinct.length)]!)
   const statuses = await postAll(hub, shuffle(all), 8)
   t.same([...new Set(statuses)], [200], 'the ingress accepted all 300 webhooks')
-  await waitFor('300 deliveries handled', () => synced(hub).length >= 300, 60_000).catch(async (error: Error) => {
+  await waitFor(() => synced(hub).length >= 300, '300 deliveries handled', 60_000).catch(async (error: Error) => {
     // Say how far it got: which part of the pipeline stalled is the first question when this fails.
     const parked = await hub.bus.deadLetters.list(hub.service)
     throw new Error(`${error.message}: ${synced(hub).length} handled, ${(await hub.leads()).length} leads, ${parked.length} parked ${JSON.stringify(parked.slice(0, 2).map((p) => p.reason))}`)

@@ -4,7 +4,7 @@ import type { GraphLead } from '../src/graph/types.js'
 import { mapMetaLead } from '../src/mapping/meta-form.js'
 import { formRef, mapFormSubmission } from '../src/mapping/web-form.js'
 import { mapWhatsAppMessage } from '../src/mapping/whatsapp.js'
-import { fixtureJson } from './helpers/fixtures.js'
+import { fixtureJson } from '@gassistant/test-support'
 
 const leadgen: DataOf<'inbound.meta.leadgen.v1'> = {
   leadgenId: '2100000000000001',

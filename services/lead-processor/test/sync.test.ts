@@ -2,7 +2,8 @@
 import t, { type Test } from 'tap'
 import { createEvent, type AnyEvent } from '@gassistant/contracts'
 import { createMemoryBus } from '@gassistant/bus'
-import { PAGE_ID, fixtureLead, odooClientFor, leadgenEvent, memoryLog, processorFor, startStandIns, waitFor } from './helpers/harness.js'
+import { waitFor } from '@gassistant/test-support'
+import { PAGE_ID, fixtureLead, odooClientFor, leadgenEvent, memoryLog, processorFor, startStandIns } from './helpers/harness.js'
 
 async function setup(t: Test, opts: { addonInstalled?: boolean } = {}) {
   const s = await startStandIns(opts)
@@ -34,9 +35,9 @@ for (const addonInstalled of [true, false]) {
     const { s, bus, published, leads } = await setup(t, { addonInstalled })
     s.graphServer.addLead(fixtureLead())
     await bus.publish(leadgenEvent('2100000000000001'))
-    await waitFor('lead.synced', () => published.find((e) => e.type === 'lead.synced.v1'))
+    await waitFor(() => published.find((e) => e.type === 'lead.synced.v1'), 'lead.synced')
     await bus.publish(leadgenEvent('2100000000000001'))
-    await waitFor('second lead.synced', () => published.filter((e) => e.type === 'lead.synced.v1').length === 2)
+    await waitFor(() => published.filter((e) => e.type === 'lead.synced.v1').length === 2, 'second lead.synced')
     const all = await leads()
     t.equal(all.length, 1, 'a redelivered event creates no second lead')
     const lead = all[0]!
@@ -64,12 +65,12 @@ t.test('a second enquiry of the same person within the window updates the open l
   const { s, bus, published, leads, tagNames } = await setup(t)
   s.graphServer.addLead(fixtureLead({ field_data: [{ name: 'email', values: ['m.qahtani@gmail.com'] }, { name: 'phone_number', values: ['0551234567'] }] }))
   await bus.publish(leadgenEvent('2100000000000001'))
-  await waitFor('first sync', () => published.some((e) => e.type === 'lead.synced.v1'))
+  await waitFor(() => published.some((e) => e.type === 'lead.synced.v1'), 'first sync')
   s.graphServer.addLead(fixtureLead({ id: '2100000000000002', platform: 'fb', field_data: [{ name: 'full_name', values: ['محمد القحطاني'] }, { name: 'phone_number', values: ['+966 55 123 4567'] }, { name: 'city', values: ['جدة'] }] }))
   await bus.publish(leadgenEvent('2100000000000002'))
-  const merged = await waitFor('merge', () => published.find((e) => e.type === 'lead.synced.v1' && e.data.outcome === 'merged'))
+  const merged = await waitFor(() => published.find((e) => e.type === 'lead.synced.v1' && e.data.outcome === 'merged'), 'merge')
   await bus.publish(leadgenEvent('2100000000000002'))
-  await waitFor('replayed merge', () => published.filter((e) => e.type === 'lead.synced.v1').length === 3)
+  await waitFor(() => published.filter((e) => e.type === 'lead.synced.v1').length === 3, 'replayed merge')
   const all = await leads()
   t.equal(all.length, 1)
   const lead = all[0]!
@@ -86,24 +87,24 @@ t.test('an underscore in an email is a character, not a wildcard: another person
   s.graphServer.addLead(fixtureLead({ id: '2100000000000007', field_data: [{ name: 'full_name', values: ['Mona Ali'] }, { name: 'email', values: ['mxali@example.com'] }] }))
   s.graphServer.addLead(fixtureLead({ id: '2100000000000008', field_data: [{ name: 'full_name', values: ['Majed Ali'] }, { name: 'email', values: ['m_ali@example.com'] }] }))
   await bus.publish(leadgenEvent('2100000000000007'))
-  await waitFor('first sync', () => published.some((e) => e.type === 'lead.synced.v1'))
+  await waitFor(() => published.some((e) => e.type === 'lead.synced.v1'), 'first sync')
   await bus.publish(leadgenEvent('2100000000000008'))
-  const second = await waitFor('second sync', () => published.filter((e) => e.type === 'lead.synced.v1')[1])
+  const second = await waitFor(() => published.filter((e) => e.type === 'lead.synced.v1')[1], 'second sync')
   t.match(second.data, { outcome: 'created', externalRef: 'meta:2100000000000008' })
   t.same((await leads()).map((l) => l['email_from']), ['mxali@example.com', 'm_ali@example.com'])
   s.graphServer.addLead(fixtureLead({ id: '2100000000000009', field_data: [{ name: 'email', values: ['M_Ali@example.com'] }] }))
   await bus.publish(leadgenEvent('2100000000000009'))
-  const third = await waitFor('third sync', () => published.filter((e) => e.type === 'lead.synced.v1')[2])
+  const third = await waitFor(() => published.filter((e) => e.type === 'lead.synced.v1')[2], 'third sync')
   t.match(third.data, { outcome: 'merged', leadId: second.data.leadId }, 'the same person again is still recognised')
 })
 
 t.test('WhatsApp: an unknown number becomes a lead, later messages go to its chatter', async (t) => {
   const { bus, published, leads, s, logs, tagNames } = await setup(t)
   await bus.publish(whatsapp('wamid.A', '966567654321', 'السلام عليكم، كم سعر الباقة Gold؟ 🙏'))
-  await waitFor('created', () => published.some((e) => e.type === 'lead.synced.v1' && e.data.outcome === 'created'))
+  await waitFor(() => published.some((e) => e.type === 'lead.synced.v1' && e.data.outcome === 'created'), 'created')
   await bus.publish(whatsapp('wamid.B', '966567654321', 'ممكن عرض سعر؟'))
   await bus.publish(whatsapp('wamid.B', '966567654321', 'ممكن عرض سعر؟'))
-  await waitFor('updates', () => published.filter((e) => e.type === 'lead.synced.v1' && e.data.outcome === 'updated').length === 2)
+  await waitFor(() => published.filter((e) => e.type === 'lead.synced.v1' && e.data.outcome === 'updated').length === 2, 'updates')
   const all = await leads()
   t.equal(all.length, 1)
   t.equal(all[0]!['phone'], '+966567654321')
@@ -124,8 +125,8 @@ t.test('flags and the channel become tags; a lead nobody can reach is rejected',
   s.graphServer.addLead(fixtureLead({ id: '2100000000000005', field_data: [{ name: 'email', values: ['x@mailinator.com'] }, { name: 'phone_number', values: ['050 000 0000'] }] }))
   s.graphServer.addLead(fixtureLead({ id: '2100000000000006', field_data: [{ name: 'email', values: ['not-an-email'] }, { name: 'phone_number', values: ['123'] }] }))
   await bus.publish([leadgenEvent('2100000000000005'), leadgenEvent('2100000000000006')])
-  const synced = await waitFor('synced', () => published.find((e) => e.type === 'lead.synced.v1'))
-  const rejected = await waitFor('rejected', () => published.find((e) => e.type === 'lead.rejected.v1'))
+  const synced = await waitFor(() => published.find((e) => e.type === 'lead.synced.v1'), 'synced')
+  const rejected = await waitFor(() => published.find((e) => e.type === 'lead.rejected.v1'), 'rejected')
   t.same(synced.data.flags, ['DISPOSABLE_EMAIL', 'DO_NOT_CALL'])
   const lead = (await leads())[0]!
   t.same(await tagNames(lead), ['DISPOSABLE_EMAIL', 'DO_NOT_CALL', 'Meta Lead Ads'], 'flags and the channel become tags')
@@ -139,7 +140,7 @@ t.test('an Odoo validation fault parks the event with the fault', async (t) => {
   s.graphServer.addLead(fixtureLead())
   s.odooServer.faults.failNext(1, 'validation')
   await bus.publish(leadgenEvent('2100000000000001'))
-  const parked = await waitFor('parked', async () => (await bus.deadLetters.list('lead-processor'))[0])
+  const parked = await waitFor(async () => (await bus.deadLetters.list('lead-processor'))[0], 'parked')
   t.match(parked.reason, /ODOO_VALIDATION/)
 })
 
@@ -148,7 +149,7 @@ t.test('an expired page token parks with a reason naming the page', async (t) =>
   s.graphServer.addLead(fixtureLead())
   s.graphServer.expireToken(PAGE_ID)
   await bus.publish(leadgenEvent('2100000000000001'))
-  const parked = await waitFor('parked', async () => (await bus.deadLetters.list('lead-processor'))[0])
+  const parked = await waitFor(async () => (await bus.deadLetters.list('lead-processor'))[0], 'parked')
   t.match(parked.reason, new RegExp(`GRAPH_TOKEN_INVALID: the access token of Facebook page ${PAGE_ID} is expired`))
   t.ok(logs.lines.some((l) => l.level === 'error' && l['page_id'] === PAGE_ID), 'an error log names the page')
   t.notOk(logs.lines.some((l) => JSON.stringify(l).includes('page-token-test')), 'the token never reaches a log')

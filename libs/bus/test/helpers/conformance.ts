@@ -4,7 +4,8 @@ import type { Test } from 'tap'
 import { ContractError, type AnyEvent } from '@gassistant/contracts'
 import { BrokerUnavailableError, QueueNotFoundError, done, park, retry, type Bus, type DeliveryContext } from '../../src/index.js'
 import { leadSynced, metaLeadgen } from './events.js'
-import { gate, waitFor, waitForAsync } from './wait.js'
+import { waitFor } from '@gassistant/test-support'
+import { gate } from './wait.js'
 
 export interface Harness {
   /**
@@ -108,7 +109,7 @@ export function busConformance(t: Test, harness: Harness): void {
     const event = leadSynced()
     await bus.publish(event)
     await waitFor(() => attempts.length === 3, 'three attempts')
-    const parked = await waitForAsync(() => bus.deadLetters.list(name), (list) => list.length > 0, 'parked message')
+    const parked = await waitFor(async () => { const list = await bus.deadLetters.list(name); return list.length > 0 && list }, 'parked message')
     t.same(attempts, [1, 2, 3], 'first delivery plus one per retry delay')
     t.equal(parked.length, 1)
     t.equal(parked[0]?.eventId, event.id)
@@ -139,7 +140,7 @@ export function busConformance(t: Test, harness: Harness): void {
       })
       // The poison goes first, so everything behind it would wait if it blocked the queue.
       await bus.publish([poison, ...others])
-      const parked = await waitForAsync(() => bus.deadLetters.list(name), (list) => list.length > 0, 'the poison parked')
+      const parked = await waitFor(async () => { const list = await bus.deadLetters.list(name); return list.length > 0 && list }, 'the poison parked')
 
       const poisonAttempts = timeline.filter((entry) => entry.id === poison.id).map((entry) => entry.attempt)
       t.same(poisonAttempts, [1, 2, 3], 'the poison used all its attempts')
@@ -180,7 +181,7 @@ export function busConformance(t: Test, harness: Harness): void {
       },
     })
     await bus.publish([leadSynced('p-returns'), leadSynced('p-throws')])
-    const parked = await waitForAsync(() => bus.deadLetters.list(name), (list) => list.length >= 2, 'two parked messages')
+    const parked = await waitFor(async () => { const list = await bus.deadLetters.list(name); return list.length >= 2 && list }, 'two parked messages')
     const byId = Object.fromEntries(parked.map((p) => [p.eventId, p]))
     t.equal(byId['p-returns']?.reason, 'phone number is not a number')
     t.equal(byId['p-throws']?.reason, 'ODOO_ACCESS_DENIED: Access Denied')
@@ -204,7 +205,7 @@ export function busConformance(t: Test, harness: Harness): void {
       },
     })
     await bus.publish([leadSynced('r-1'), leadSynced('r-2'), leadSynced('r-3')])
-    const parked = await waitForAsync(() => bus.deadLetters.list(name), (list) => list.length >= 3, 'three parked messages')
+    const parked = await waitFor(async () => { const list = await bus.deadLetters.list(name); return list.length >= 3 && list }, 'three parked messages')
     t.equal(parked.length, 3, 'three parked')
     t.same((await bus.deadLetters.list(name)).length, 3, 'listing does not consume')
 
