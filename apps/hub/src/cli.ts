@@ -1,11 +1,13 @@
 // `pnpm hub dead list|replay|purge <service>`: the operator's view of a service's dead-letter queue on
-// RabbitMQ, through the bus's DeadLetters functions. Reads AMQP_URL and AMQP_EXCHANGE from the
-// environment. Must never print the broker password, or a parked message's body (personal data):
-// only ids, types, attempts, times and reasons.
+// the RabbitMQ at AMQP_URL (required: there is no broker to guess), through the bus's passive
+// openDeadLetters — it declares nothing, and says which broker it read. Must never print the broker
+// password, or a parked message's body (personal data): only ids, types, attempts, times and reasons.
 import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { createAmqpBus, deadQueueName, queueName, type Bus, type ParkedMessage } from '@gassistant/bus'
+import { deadQueueName, describeBroker, openDeadLetters, queueName, type DeadLetterAccess, type ParkedMessage } from '@gassistant/bus'
+import { AmqpUrl, ConfigError, loadConfig } from '@gassistant/runtime'
+import Type from 'typebox'
 
 export const USAGE = 'usage: pnpm hub dead list <service> [--limit N] | dead replay <service> [--id <eventId> ...] | dead purge <service>'
 
@@ -66,19 +68,20 @@ function formatParked(message: ParkedMessage): string {
   return `${message.eventId || '(no id)'}  ${message.type || '(no type)'}  attempts=${message.attempts}  parked_at=${message.parkedAt || '?'}  reason=${reason}`
 }
 
-async function run(command: Exclude<Command, { kind: 'help' }>, bus: Bus, out: (line: string) => void): Promise<void> {
+async function run(command: Exclude<Command, { kind: 'help' }>, access: DeadLetterAccess, out: (line: string) => void): Promise<void> {
   const dead = deadQueueName(command.service)
+  const on = `on ${access.broker}`
   if (command.kind === 'list') {
-    const parked = await bus.deadLetters.list(command.service, command.limit)
+    const parked = await access.deadLetters.list(command.service, command.limit)
     for (const message of parked) out(formatParked(message))
     const more = parked.length === command.limit ? ` (limit ${command.limit} reached; there may be more)` : ''
-    out(`${parked.length} parked message(s) in ${dead}${more}`)
+    out(`${parked.length} parked message(s) in ${dead} ${on}${more}`)
   } else if (command.kind === 'replay') {
-    const replayed = await bus.deadLetters.replay(command.service, command.eventIds === undefined ? {} : { eventIds: command.eventIds })
+    const replayed = await access.deadLetters.replay(command.service, command.eventIds === undefined ? {} : { eventIds: command.eventIds })
     const asked = command.eventIds === undefined ? '' : ` of ${command.eventIds.length} requested`
-    out(`replayed ${replayed}${asked} parked message(s) from ${dead} to ${queueName(command.service)}`)
+    out(`replayed ${replayed}${asked} parked message(s) from ${dead} to ${queueName(command.service)} ${on}`)
   } else {
-    out(`purged ${await bus.deadLetters.purge(command.service)} parked message(s) from ${dead}`)
+    out(`purged ${await access.deadLetters.purge(command.service)} parked message(s) from ${dead} ${on}`)
   }
 }
 
@@ -86,7 +89,7 @@ async function run(command: Exclude<Command, { kind: 'help' }>, bus: Bus, out: (
 export function errorLine(error: unknown, url: string): string {
   let text = error instanceof Error ? error.message : String(error)
   const code = (error as { code?: unknown } | null)?.code
-  if (code === 'QUEUE_NOT_FOUND') text = `unknown service: no dead-letter queue on this broker (${text})`
+  if (code === 'QUEUE_NOT_FOUND') text = `${text} on ${describeBroker(url)}: no service of that name has run against this broker`
   // The password as written in the URL (percent-encoded) and as sent to the broker (decoded).
   const secrets = new Set<string>()
   try {
@@ -99,6 +102,12 @@ export function errorLine(error: unknown, url: string): string {
   for (const secret of secrets) if (secret !== '') text = text.split(secret).join('***')
   return `error: ${text.replace(/\s+/g, ' ')}`
 }
+
+const CliEnv = Type.Object({ AMQP_URL: Type.Optional(AmqpUrl) })
+
+/** Without AMQP_URL there is nothing to read: `pnpm start` on its in-process bus keeps dead letters in its own memory. */
+export const NO_BROKER =
+  'error: no broker to read: AMQP_URL is unset (a `pnpm start` without AMQP_URL keeps its dead letters inside its own process; set AMQP_URL to the RabbitMQ to inspect)'
 
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   let command: Command
@@ -114,18 +123,28 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     console.log(USAGE)
     return 0
   }
-  const url = env['AMQP_URL'] || 'amqp://guest:guest@127.0.0.1:5672'
-  const exchange = env['AMQP_EXCHANGE'] || undefined
-  let bus: Bus | undefined
+  let url: string | undefined
   try {
-    bus = await createAmqpBus({ url, connectTimeoutMs: 5_000, connectionName: 'gassistant-hub-cli', ...(exchange === undefined ? {} : { exchange }) })
-    await run(command, bus, (line) => console.log(line))
+    url = loadConfig(CliEnv, env).AMQP_URL
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    console.error(`error: ${error.message}`)
+    return 2
+  }
+  if (url === undefined) {
+    console.error(NO_BROKER)
+    return 2
+  }
+  let access: DeadLetterAccess | undefined
+  try {
+    access = await openDeadLetters({ url, connectionName: 'gassistant-hub-cli' })
+    await run(command, access, (line) => console.log(line))
     return 0
   } catch (error) {
     console.error(errorLine(error, url))
     return 1
   } finally {
-    await bus?.close({ deadlineMs: 1_000 }).catch(() => undefined)
+    await access?.close().catch(() => undefined)
   }
 }
 

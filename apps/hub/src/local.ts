@@ -2,11 +2,21 @@
 // sample people the demo sends. Local use only: production never reads these (every service takes its
 // configuration from the environment).
 
+/** The hub's PORT when unset: the ingress listens there, the rest on the ports after it. */
+export const DEFAULT_PORT = 8080
+
+/**
+ * Every port `pnpm start` listens on, from its PORT: the ingress on PORT, the lead-processor's health and
+ * metrics on PORT+1, the Odoo and Graph stand-ins on PORT+2 and PORT+3. So a second hub with another
+ * PORT collides with nothing, and `pnpm demo` with the same PORT finds the first one. PORT=0: the system
+ * chooses every port (the hub prints them).
+ */
+export function localPorts(port: number): { ingress: number; processor: number; odoo: number; graph: number } {
+  if (port === 0) return { ingress: 0, processor: 0, odoo: 0, graph: 0 }
+  return { ingress: port, processor: port + 1, odoo: port + 2, graph: port + 3 }
+}
+
 export const LOCAL = {
-  hubPort: 8080,
-  odooPort: 18069,
-  graphPort: 18090,
-  processorPort: 9101,
   metaAppSecret: 'test-app-secret',
   metaVerifyToken: 'test-verify-token',
   odooWebhookSecret: 'test-odoo-secret',
