@@ -1,6 +1,6 @@
 // createLeadProcessor(deps) → { start, stop }: subscribes the three handlers to the bus under the
 // service name `lead-processor` and counts what they did. No process, HTTP or env access here
-// (main.ts and apps/hub/src/start.ts own those).
+// (wiring.ts and main.ts own those).
 import type { Bus, Outcome, RetryPolicy, Subscription } from '@gassistant/bus'
 import type { AnyEvent } from '@gassistant/contracts'
 import type { OdooClient } from '@gassistant/odoo'
