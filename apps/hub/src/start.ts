@@ -4,7 +4,8 @@
 // metrics are served. Each service is read through its own settings schema and built by its own wiring
 // function — the very ones its container's main.ts uses. Never used in production: there every service
 // runs from its own main.ts with real RabbitMQ and Odoo.
-import { HUB_QUEUES, createAmqpBus, createMemoryBus, describeBroker, type Bus } from '@gassistant/bus'
+import { createAmqpBus, createMemoryBus, describeBroker, type Bus } from '@gassistant/bus'
+import { HUB_TOPOLOGY } from '@gassistant/contracts'
 import { IngressSettings, wireIngress } from '@gassistant/ingress'
 import { LeadProcessorSettings, SERVICE as PROCESSOR, wireLeadProcessor } from '@gassistant/lead-processor'
 import { AmqpUrl, LogLevel, createLogger, createMetrics, loadConfig, onShutdown, runMain } from '@gassistant/runtime'
@@ -65,8 +66,8 @@ await runMain(async () => {
   const processorSettings = loadConfig(LeadProcessorSettings, processorEnv)
 
   const bus: Bus = hub.AMQP_URL
-    ? await createAmqpBus({ url: hub.AMQP_URL, log, connectionName: 'hub', declare: HUB_QUEUES })
-    : createMemoryBus({ log, declare: HUB_QUEUES })
+    ? await createAmqpBus({ url: hub.AMQP_URL, log, connectionName: 'hub', declare: Object.values(HUB_TOPOLOGY) })
+    : createMemoryBus({ log, declare: Object.values(HUB_TOPOLOGY) })
   closers.push(() => bus.close({ deadlineMs: 5_000 }))
 
   // One registry per service, served on that service's own port as in its container; the process

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto'
 import amqplib from 'amqplib'
 import { createEvent, EventType } from '@gassistant/contracts'
-import { createAmqpBus, createMemoryBus, deadQueueName, done, retryQueueName, type Bus } from '../src/index.js'
+import { DEFAULT_RETRY, createAmqpBus, createMemoryBus, deadQueueName, done, retryQueueName, type Bus } from '../src/index.js'
 
 const count = Number(process.argv.find((arg) => /^\d+$/.test(arg)) ?? 2_000)
 const memory = process.argv.includes('--memory')
@@ -56,7 +56,7 @@ console.log(
 if (!memory) {
   const connection = await amqplib.connect(url)
   const channel = await connection.createChannel()
-  for (const queue of [service, deadQueueName(service), ...[1_000, 5_000, 30_000, 60_000].map((d) => retryQueueName(service, d))]) {
+  for (const queue of [service, deadQueueName(service), ...DEFAULT_RETRY.delaysMs.map((d) => retryQueueName(service, d))]) {
     await channel.deleteQueue(queue)
   }
   await channel.deleteExchange(exchange)

@@ -6,15 +6,26 @@ import type { BusLogger } from './logger.js'
 import { decide, type Action, type HandlerResult } from './outcome.js'
 import type { Handler, RetryPolicy } from './types.js'
 
+/** The label a handled event is counted under, in logs and metrics. */
+export type OutcomeLabel = 'done' | 'retry' | 'unavailable' | 'park'
+
 export interface DeliveryInput {
   readonly body: Buffer
   readonly attempt: number
+  /** When the message first failed (epoch ms), if it did. */
+  readonly firstFailureMs?: number | undefined
   readonly service: string
   readonly handler: Handler
   readonly policy: RetryPolicy
   readonly signal: AbortSignal
   readonly log: BusLogger
+  readonly now: () => Date
+  readonly random?: () => number
+  /** Called once per delivery with its outcome and handling time. */
+  readonly record?: ((outcome: OutcomeLabel, seconds: number) => void) | undefined
 }
+
+const LABELS: Record<Action['kind'], OutcomeLabel> = { ack: 'done', retry: 'retry', hold: 'unavailable', park: 'park' }
 
 const EMAIL = /([^\s@"'<>:;,()]{1,2})[^\s@"'<>:;,()]*@([^\s@"'<>:;,()]+)/g
 const DIGITS = /\+?\d[\d\s-]{5,}(\d{4})/g
@@ -41,6 +52,7 @@ export async function runDelivery(input: DeliveryInput): Promise<Action> {
     // Bad data never improves with time: park at once, with the field that failed.
     const reason = `invalid event: ${parsed.error.message}`
     log.warn({ service, ...identify(body), attempt, outcome: 'park', reason: maskReason(reason), duration_ms: 0 }, 'invalid event parked')
+    input.record?.('park', 0)
     return { kind: 'park', reason }
   }
   const event = parsed.event
@@ -50,20 +62,27 @@ export async function runDelivery(input: DeliveryInput): Promise<Action> {
   } catch (error) {
     result = { error }
   }
-  const action = decide(result, attempt, input.policy)
+  const nowMs = input.now().getTime()
+  const action = decide(result, { attempt, firstFailureMs: input.firstFailureMs }, input.policy, { nowMs, random: input.random ?? Math.random })
+  const durationMs = performance.now() - started
+  const outcome = LABELS[action.kind]
+  input.record?.(outcome, durationMs / 1_000)
   const fields = {
     service,
     event_id: event.id,
     type: event.type,
     correlation_id: event.correlationid ?? event.id,
     attempt,
-    outcome: action.kind === 'ack' ? 'done' : action.kind,
-    duration_ms: Math.round((performance.now() - started) * 10) / 10,
+    outcome,
+    duration_ms: Math.round(durationMs * 10) / 10,
     ...(action.kind === 'ack' ? {} : { reason: maskReason(action.reason) }),
+    ...(action.kind === 'retry' || action.kind === 'hold' ? { failing_for_ms: nowMs - action.firstFailureMs } : {}),
     ...(action.kind === 'retry' ? { retry_in_ms: action.delayMs } : {}),
+    ...(action.kind === 'hold' ? { dependency: action.dependency } : {}),
   }
   if (action.kind === 'park') log.error(fields, 'event parked on the dead-letter queue')
   else if (action.kind === 'retry') log.warn(fields, 'event handling failed, will retry')
+  else if (action.kind === 'hold') log.warn(fields, 'dependency unavailable, event kept for later')
   else log.info(fields, 'event handled')
   return action
 }

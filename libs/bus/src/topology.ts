@@ -1,9 +1,7 @@
-// Queue names and arguments for one consuming service: the topology as data, in one place, so the
-// RabbitMQ transport, the in-process transport, the operator commands and deploy/ definitions agree.
-// Must never talk to a broker.
-import type { RetryPolicy } from './types.js'
-
-export type QueueType = 'quorum' | 'classic'
+// Queue names and arguments for one consuming service, derived from its QueueSpec (for the hub:
+// HUB_TOPOLOGY in @gassistant/contracts), so the RabbitMQ transport, the in-process transport, the
+// operator commands and deploy/rabbitmq/definitions.json agree. Must never talk to a broker.
+import { DEFAULT_QUEUE_BOUND, DEFAULT_RETRY, type QueueBound, type QueueSpec, type QueueType, type RetryPolicy } from './types.js'
 
 export const queueName = (service: string): string => service
 export const retryQueueName = (service: string, delayMs: number): string => `${service}.retry.${delayMs}`
@@ -18,10 +16,24 @@ export function assertServiceName(service: string): void {
   }
 }
 
-export function assertRetryPolicy(policy: RetryPolicy): void {
+/** A subscription's retry settings over the defaults, checked: a bad policy fails subscribe, not a retry. */
+export function resolveRetryPolicy(overrides: Partial<RetryPolicy> = {}): RetryPolicy {
+  const policy: RetryPolicy = { ...DEFAULT_RETRY, ...overrides }
+  if (policy.delaysMs.length === 0) throw new TypeError('retry delays must not be empty')
   for (const delay of policy.delaysMs) {
     if (!Number.isInteger(delay) || delay < 1) throw new TypeError(`retry delays must be whole milliseconds ≥ 1: ${delay}`)
   }
+  if (!Number.isFinite(policy.budgetMs) || policy.budgetMs < 0) throw new TypeError(`retry budget must be milliseconds ≥ 0: ${policy.budgetMs}`)
+  if (!(policy.jitter >= 0 && policy.jitter < 1)) throw new TypeError(`retry jitter must be a fraction in [0, 1): ${policy.jitter}`)
+  return policy
+}
+
+export function resolveBound(overrides: Partial<QueueBound> = {}): QueueBound {
+  const bound: QueueBound = { ...DEFAULT_QUEUE_BOUND, ...overrides }
+  for (const [name, value] of Object.entries(bound)) {
+    if (!Number.isInteger(value) || value < 1) throw new TypeError(`queue bound ${name} must be a whole number ≥ 1: ${value}`)
+  }
+  return bound
 }
 
 export interface QueueDeclaration {
@@ -34,6 +46,8 @@ export interface ServiceTopology {
   readonly retries: readonly QueueDeclaration[]
   readonly dead: QueueDeclaration
   readonly bindings: readonly string[]
+  readonly retry: RetryPolicy
+  readonly bound: QueueBound
 }
 
 /**
@@ -43,60 +57,45 @@ export interface ServiceTopology {
  */
 export const CRASH_DELIVERY_LIMIT = 10
 
-export function serviceTopology(
-  service: string,
-  bindings: readonly string[],
-  policy: RetryPolicy,
-  queueType: QueueType,
-): ServiceTopology {
+/** Everything RabbitMQ must hold for one service, with the arguments its queues are declared with. */
+export function serviceTopology(spec: QueueSpec): ServiceTopology {
+  const { service } = spec
+  assertServiceName(service)
+  const retry = resolveRetryPolicy(spec.retry)
+  const bound = resolveBound(spec.bound)
+  const queueType: QueueType = spec.queueType ?? 'quorum'
   const type = { 'x-queue-type': queueType }
+  const quorum = queueType === 'quorum'
+  // At-least-once dead-lettering (quorum, RabbitMQ ≥ 3.10) needs reject-publish overflow; the bound
+  // needs it too, so a full queue refuses the publisher (a nack) instead of dropping its oldest events.
+  const safeDeadLettering = quorum ? { 'x-dead-letter-strategy': 'at-least-once' } : {}
   const main: QueueDeclaration = {
     name: queueName(service),
-    arguments:
-      queueType === 'quorum'
-        ? {
-            ...type,
-            'x-delivery-limit': CRASH_DELIVERY_LIMIT,
-            'x-dead-letter-exchange': '',
-            'x-dead-letter-routing-key': deadQueueName(service),
-            // At-least-once dead-lettering (RabbitMQ ≥ 3.10) needs reject-publish overflow.
-            'x-dead-letter-strategy': 'at-least-once',
-            'x-overflow': 'reject-publish',
-          }
-        : type,
-  }
-  const delays = [...new Set(policy.delaysMs)]
-  const retries = delays.map((delay) => ({
-    name: retryQueueName(service, delay),
-    // A queue per delay: a TTL shared by the whole queue never blocks a short delay behind a long one.
     arguments: {
       ...type,
-      'x-message-ttl': delay,
+      ...(quorum ? { 'x-delivery-limit': CRASH_DELIVERY_LIMIT } : {}),
+      'x-dead-letter-exchange': '',
+      'x-dead-letter-routing-key': deadQueueName(service),
+      ...safeDeadLettering,
+      'x-overflow': 'reject-publish',
+      'x-max-length': bound.maxLength,
+      'x-max-length-bytes': bound.maxLengthBytes,
+    },
+  }
+  const retries = [...new Set(retry.delaysMs)].map((delay) => ({
+    name: retryQueueName(service, delay),
+    // A queue per delay tier, so a short delay never waits behind a long one. Each copy carries its own
+    // jittered `expiration`; RabbitMQ expires messages at the head only, so one may wait up to the
+    // jitter spread (±20% of the tier) behind a longer one published just before it.
+    arguments: {
+      ...type,
       'x-dead-letter-exchange': '',
       'x-dead-letter-routing-key': queueName(service),
-      ...(queueType === 'quorum' ? { 'x-dead-letter-strategy': 'at-least-once', 'x-overflow': 'reject-publish' } : {}),
+      ...safeDeadLettering,
+      ...(quorum ? { 'x-overflow': 'reject-publish' } : {}),
     },
   }))
-  return { main, retries, dead: { name: deadQueueName(service), arguments: type }, bindings }
+  // Unbounded: a refused park would leave the message unsettled on its consumer. Operators watch its depth.
+  const dead = { name: deadQueueName(service), arguments: type }
+  return { main, retries, dead, bindings: [...spec.bindings], retry, bound }
 }
-
-/** A service's queue and bindings, declared ahead of its consumer. */
-export interface QueueSpec {
-  readonly service: string
-  readonly bindings: readonly string[]
-}
-
-/**
- * Who consumes what (DESIGN.md, "Events"). A publisher that declares these at start makes sure an event
- * published before its consumer first started waits in that consumer's queue instead of being dropped
- * as unroutable — which a topic exchange does silently.
- */
-export const HUB_QUEUES: readonly QueueSpec[] = Object.freeze([
-  { service: 'lead-processor', bindings: ['inbound.meta.leadgen.v1', 'inbound.whatsapp.message.v1', 'inbound.form.submitted.v1'] },
-  { service: 'scoring', bindings: ['inbound.whatsapp.message.v1', 'inbound.odoo.lead.v1', 'lead.synced.v1'] },
-  {
-    service: 'workflow-rules',
-    bindings: ['inbound.odoo.lead.v1', 'inbound.odoo.order.v1', 'lead.synced.v1', 'lead.rejected.v1', 'lead.scored.v1'],
-  },
-  { service: 'notifier', bindings: ['notification.requested.v1'] },
-])

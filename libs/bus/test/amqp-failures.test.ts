@@ -144,6 +144,8 @@ t.test('a queue declared with other arguments is a TopologyError, not a retry lo
   t.type(error, TopologyError)
   t.equal((error as TopologyError).code, 'TOPOLOGY_MISMATCH')
   t.equal((error as TopologyError).retryable, false)
+  t.match((error as TopologyError).message, `broker refused the topology of ${name}: `)
+  t.match((error as TopologyError).message, new RegExp(`inequivalent arg '[a-z-]+' for queue '${name}'`), 'names the queue and argument an operator must reconcile')
   t.ok(bus.isReady(), 'the publisher side is unaffected')
 })
 

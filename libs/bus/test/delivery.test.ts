@@ -2,7 +2,7 @@
 import t from 'tap'
 import { createEvent, encodeEvent, EventType } from '@gassistant/contracts'
 import { maskReason, runDelivery } from '../src/delivery.js'
-import { park } from '../src/types.js'
+import { DEFAULT_RETRY, park } from '../src/types.js'
 
 function recordingLog() {
   const lines: { level: string; fields: Record<string, unknown> }[] = []
@@ -32,7 +32,8 @@ t.test('a parked event logs its ids and a masked reason', async (t) => {
     attempt: 1,
     service: 'svc',
     handler: async () => park('Odoo: Another lead already has sara@example.com'),
-    policy: { delaysMs: [] },
+    policy: DEFAULT_RETRY,
+    now: () => new Date(),
     signal: new AbortController().signal,
     log,
   })
@@ -44,7 +45,7 @@ t.test('a parked event logs its ids and a masked reason', async (t) => {
 t.test('an invalid event is logged with whatever ids it carries', async (t) => {
   const { lines, log } = recordingLog()
   const body = Buffer.from(JSON.stringify({ specversion: '1.0', id: 'meta:1', type: 'inbound.meta.leadgen.v1', correlationid: 'c-1', data: {} }))
-  const action = await runDelivery({ body, attempt: 1, service: 'svc', handler: async () => park('never'), policy: { delaysMs: [] }, signal: new AbortController().signal, log })
+  const action = await runDelivery({ body, attempt: 1, service: 'svc', handler: async () => park('never'), policy: DEFAULT_RETRY, now: () => new Date(), signal: new AbortController().signal, log })
   t.equal(action.kind, 'park')
   t.match(lines[0]?.fields, { event_id: 'meta:1', type: 'inbound.meta.leadgen.v1', correlation_id: 'c-1', outcome: 'park' })
 })

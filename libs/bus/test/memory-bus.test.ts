@@ -8,10 +8,14 @@ import { waitFor } from '@gassistant/test-support'
 let counter = 0
 
 busConformance(t, {
-  async open(t, declare = {}) {
+  async open(t, { declare = {}, now, log } = {}) {
     const run = ++counter
     const service = (label: string) => `${label}-${run}`
-    const bus = createMemoryBus({ declare: Object.entries(declare).map(([label, bindings]) => ({ service: service(label), bindings })) })
+    const bus = createMemoryBus({
+      declare: Object.entries(declare).map(([label, spec]) => ({ ...spec, service: service(label) })),
+      ...(now ? { now } : {}),
+      ...(log ? { log } : {}),
+    })
     t.teardown(() => bus.close({ deadlineMs: 100 }))
     return { bus, service }
   },

@@ -5,9 +5,12 @@ import { randomBytes } from 'node:crypto'
 import { promisify } from 'node:util'
 
 const run = promisify(execFile)
-const rabbitmqctl = (...args: string[]) => run('rabbitmqctl', args, { timeout: 30_000 })
+/** rabbitmqctl on this machine, bounded to 30 s. */
+export const rabbitmqctl = (...args: string[]) => run('rabbitmqctl', args, { timeout: 30_000 })
 
 export interface RabbitVhost {
+  /** The vhost's name, for rabbitmqctl -p and definitions files. */
+  readonly name: string
   /** AMQP_URL (or `amqp://guest:guest@127.0.0.1:5672`) with the path set to the new vhost. */
   readonly url: string
   /** What an operator's `rabbitmqctl close_all_connections` or a broker failover does, to this vhost only. */
@@ -25,6 +28,7 @@ export async function rabbitVhost(t: { teardown(fn: () => unknown): void }): Pro
   await rabbitmqctl('set_permissions', '-p', vhost, decodeURIComponent(url.username), '.*', '.*', '.*')
   url.pathname = `/${encodeURIComponent(vhost)}`
   return {
+    name: vhost,
     url: url.toString(),
     async closeAllConnections() {
       await rabbitmqctl('close_all_connections', '-p', vhost, 'test')

@@ -1,7 +1,8 @@
 // The ingress container: validates the environment before connecting to anything, connects the bus,
 // wires the app (wiring.ts, shared with `pnpm start`), listens, shuts down on SIGTERM/SIGINT. The only
 // file with side effects.
-import { HUB_QUEUES, createAmqpBus } from '@gassistant/bus'
+import { createAmqpBus } from '@gassistant/bus'
+import { HUB_TOPOLOGY } from '@gassistant/contracts'
 import { createLogger, createMetrics, onShutdown, runMain } from '@gassistant/runtime'
 import { loadIngressEnv } from './config.js'
 import { wireIngress } from './wiring.js'
@@ -13,7 +14,7 @@ await runMain(async () => {
   const log = createLogger({ service: SERVICE, level: env.LOG_LEVEL })
   // Declaring the consumers' queues up front: an event published before its consumer first started
   // would otherwise be unroutable and lost.
-  const bus = await createAmqpBus({ url: env.AMQP_URL, log, connectionName: SERVICE, declare: HUB_QUEUES })
+  const bus = await createAmqpBus({ url: env.AMQP_URL, log, connectionName: SERVICE, declare: Object.values(HUB_TOPOLOGY) })
   const ingress = await wireIngress(env, { bus, log, metrics: createMetrics(SERVICE) })
   onShutdown(
     async () => {

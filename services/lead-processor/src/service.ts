@@ -2,7 +2,7 @@
 // service name `lead-processor` and counts what they did. No process, HTTP or env access here
 // (wiring.ts and main.ts own those).
 import type { Bus, Outcome, RetryPolicy, Subscription } from '@gassistant/bus'
-import type { AnyEvent } from '@gassistant/contracts'
+import { HUB_TOPOLOGY, type AnyEvent } from '@gassistant/contracts'
 import type { OdooClient } from '@gassistant/odoo'
 import type { Logger, Metrics } from '@gassistant/runtime'
 import type { GraphClient } from './graph/client.js'
@@ -20,7 +20,7 @@ export interface LeadProcessorDeps {
   readonly odoo: OdooClient
   readonly graph: GraphClient
   readonly log: Logger
-  readonly config: ProcessingConfig & { readonly prefetch?: number; readonly retry?: RetryPolicy; readonly service?: string }
+  readonly config: ProcessingConfig & { readonly prefetch?: number; readonly retry?: Partial<RetryPolicy>; readonly service?: string }
   readonly metrics?: Metrics
   /** Default: in-process locks (one replica). Several replicas: createAmqpLocks. */
   readonly locks?: PersonLocks
@@ -79,9 +79,10 @@ export function createLeadProcessor(deps: LeadProcessorDeps): LeadProcessor {
   return {
     async start() {
       subscription = await bus.subscribe({
+        ...HUB_TOPOLOGY[SERVICE],
         service: deps.config.service ?? SERVICE,
-        bindings: ['inbound.meta.leadgen.v1', 'inbound.whatsapp.message.v1', 'inbound.form.submitted.v1'],
         handler: (event, ctx) => handle(event, ctx.signal),
+        ...(deps.metrics === undefined ? {} : { metrics: deps.metrics.registry }),
         ...(deps.config.prefetch === undefined ? {} : { prefetch: deps.config.prefetch }),
         ...(deps.config.retry === undefined ? {} : { retry: deps.config.retry }),
       })

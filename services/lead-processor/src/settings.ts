@@ -17,7 +17,7 @@ function isMapping(value: unknown): value is FormMapping {
   return Object.values(value).every((form) => typeof form === 'object' && form !== null && Object.values(form).every((f) => typeof f === 'string'))
 }
 
-export async function processingConfigFrom(env: SettingsInput): Promise<ProcessingConfig & { prefetch?: number; retry?: RetryPolicy }> {
+export async function processingConfigFrom(env: SettingsInput): Promise<ProcessingConfig & { prefetch?: number; retry?: Partial<RetryPolicy> }> {
   let formMapping: FormMapping = {}
   if (env.FORM_MAPPING_FILE) {
     let parsed: unknown

@@ -7,11 +7,11 @@ import { AmqpConnectionManagerClass, type ChannelWrapper } from 'amqp-connection
 import type { ConfirmChannel } from 'amqplib'
 import { BrokerUnavailableError, PublishRejectedError, PublishTimeoutError, TopologyError, type BusError } from '../errors.js'
 import { silentLogger, type BusLogger } from '../logger.js'
-import { assertServiceName, serviceTopology, type QueueSpec, type QueueType } from '../topology.js'
-import { DEFAULT_RETRY, EXCHANGE, type Bus } from '../types.js'
+import { serviceTopology } from '../topology.js'
+import { EXCHANGE, type Bus, type QueueSpec } from '../types.js'
 import { startConsumer, type AmqpConsumer } from './consumer.js'
 import { createAmqpDeadLetters } from './dead-letters.js'
-import { IRRECOVERABLE_CODES, describeBroker, publishProperties, replyCode } from './wire.js'
+import { IRRECOVERABLE_CODES, brokerReason, describeBroker, publishProperties, replyCode } from './wire.js'
 
 export interface AmqpBusOptions {
   /** `amqp://user:pass@host:5672/vhost`. */
@@ -20,8 +20,6 @@ export interface AmqpBusOptions {
   readonly log?: BusLogger
   /** Topic exchange all events go through. Default `gassistant.events`; tests use a unique one. */
   readonly exchange?: string
-  /** Queue type for service queues. Default `quorum` (RabbitMQ ≥ 3.10); `classic` for older brokers. */
-  readonly queueType?: QueueType
   /** How long a publish waits for the broker's confirm. Default 10 000 ms. */
   readonly publishTimeoutMs?: number
   /** How long creation waits for the first connection and declarations. Default 10 000 ms. */
@@ -35,20 +33,13 @@ export interface AmqpBusOptions {
   /** Clock for `parkedAt`. Default: the system clock. */
   readonly now?: () => Date
   /**
-   * Service queues to declare at connect, before any consumer exists (e.g. HUB_QUEUES in the ingress), so
-   * nothing published early is dropped as unroutable. Default: none.
+   * Service queues to declare at connect, before any consumer exists (e.g. `Object.values(HUB_TOPOLOGY)` in
+   * the ingress), so nothing published early is dropped as unroutable. Default: none.
    */
   readonly declare?: readonly QueueSpec[]
 }
 
 const DEFAULT_DEADLINE_MS = 10_000
-
-function publishError(error: unknown): BusError {
-  const message = error instanceof Error ? error.message : String(error)
-  if (message === 'timeout') return new PublishTimeoutError(undefined, { cause: error })
-  if (/nack/i.test(message)) return new PublishRejectedError(undefined, { cause: error })
-  return new BrokerUnavailableError(undefined, { cause: error })
-}
 
 interface Pending {
   readonly reject: (error: BusError) => void
@@ -61,12 +52,8 @@ export async function createAmqpBus(options: AmqpBusOptions): Promise<Bus> {
   const publishTimeoutMs = options.publishTimeoutMs ?? 10_000
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000
   const broker = describeBroker(options.url)
-  const queueType = options.queueType ?? 'quorum'
-  // Main and dead queues only: retry queues depend on each consumer's policy and are its to declare.
-  const declared = (options.declare ?? []).map((spec) => {
-    assertServiceName(spec.service)
-    return serviceTopology(spec.service, spec.bindings, DEFAULT_RETRY, queueType)
-  })
+  // Checked before connecting: a bad declaration is a programming error, not an outage.
+  const declared = (options.declare ?? []).map(serviceTopology)
   const manager = new AmqpConnectionManagerClass([options.url], {
     heartbeatIntervalInSeconds: options.heartbeatSeconds ?? 5,
     reconnectTimeInSeconds: options.reconnectSeconds ?? 1,
@@ -79,6 +66,8 @@ export async function createAmqpBus(options: AmqpBusOptions): Promise<Bus> {
     },
   })
   let publisherReady = false
+  /** The publisher's raw channel while it is open: tells a nack from a channel that went away. */
+  let publisherChannel: ConfirmChannel | undefined
   let closed = false
   const pending = new Set<Pending>()
   const consumers = new Set<AmqpConsumer>()
@@ -106,11 +95,15 @@ export async function createAmqpBus(options: AmqpBusOptions): Promise<Bus> {
       channel.on('error', () => undefined)
       await channel.assertExchange(exchange, 'topic', { durable: true })
       for (const topology of declared) {
-        for (const queue of [topology.main, topology.dead]) {
+        for (const queue of [topology.main, ...topology.retries, topology.dead]) {
           await channel.assertQueue(queue.name, { durable: true, arguments: queue.arguments })
         }
         for (const binding of topology.bindings) await channel.bindQueue(topology.main.name, exchange, binding)
       }
+      publisherChannel = channel
+      channel.once('close', () => {
+        if (publisherChannel === channel) publisherChannel = undefined
+      })
     },
   })
   publisher.on('connect', () => {
@@ -133,36 +126,47 @@ export async function createAmqpBus(options: AmqpBusOptions): Promise<Bus> {
     await manager.close().catch(() => undefined)
     const code = replyCode(error)
     if (code !== undefined && IRRECOVERABLE_CODES.has(code)) {
-      throw new TopologyError(`broker refused exchange ${exchange} or a declared queue (${code})`, { cause: error })
+      throw new TopologyError(`broker refused exchange ${exchange} or a declared queue: ${brokerReason(error)}`, { cause: error })
     }
     throw new BrokerUnavailableError(`message broker unavailable at ${broker}`, { cause: error })
+  }
+
+  /**
+   * Why a publish that did not time out was refused, read from the state of the channel it went out
+   * on (amqplib's errors carry no code to tell): still open means the broker nacked it (e.g. a full
+   * queue with overflow reject-publish); closed means the channel or connection went away. The
+   * channel's close listeners run before the rejection reaches us, so the state is already current.
+   */
+  function refusal(error: unknown): BusError {
+    return publisherChannel !== undefined && manager.isConnected()
+      ? new PublishRejectedError(undefined, { cause: error })
+      : new BrokerUnavailableError('connection to message broker lost', { cause: error })
   }
 
   function publishOne(event: AnyEvent, body: Buffer): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       let settled = false
-      const entry: Pending = {
-        reject: (error) => {
-          if (!settled) reject(error)
-          settled = true
-        },
+      const settle = (error?: BusError): void => {
+        if (settled) return
+        settled = true
+        pending.delete(entry)
+        clearTimeout(timer)
+        if (error === undefined) resolve()
+        else reject(error)
       }
+      const entry: Pending = { reject: settle }
       pending.add(entry)
+      // Our own timer, started before the channel wrapper's equal one, so it fires first: a timeout
+      // is known as one by construction, not by the wrapper's error text.
+      const timer = setTimeout(() => settle(new PublishTimeoutError()), publishTimeoutMs)
       publisher.publish(exchange, event.type, body, publishProperties(event, publishTimeoutMs)).then(
-        () => {
-          pending.delete(entry)
-          if (!settled) resolve()
-          settled = true
-        },
-        (error: unknown) => {
-          pending.delete(entry)
-          entry.reject(publishError(error))
-        },
+        () => settle(),
+        (error: unknown) => settle(refusal(error)),
       )
     })
   }
 
-  const isReady = (): boolean => !closed && publisherReady && manager.isConnected()
+  const isReady = (): boolean => !closed && publisherReady && publisherChannel !== undefined && manager.isConnected()
 
   return {
     async publish(events) {
@@ -180,7 +184,7 @@ export async function createAmqpBus(options: AmqpBusOptions): Promise<Bus> {
     async subscribe(subscribeOptions) {
       if (closed) throw new BrokerUnavailableError('bus is closed')
       const consumer = await startConsumer(
-        { manager, exchange, queueType, log, now: options.now ?? (() => new Date()), closing: closing.signal, setupTimeoutMs: connectTimeoutMs },
+        { manager, exchange, log, now: options.now ?? (() => new Date()), closing: closing.signal, setupTimeoutMs: connectTimeoutMs },
         subscribeOptions,
       )
       consumers.add(consumer)

@@ -1,6 +1,7 @@
 // One subscription on RabbitMQ: declares the service's queues, consumes, and turns each handler
-// outcome into ack, a copy on `<service>.retry.<ms>` or a copy on `<service>.dead` — the copy is
-// confirmed before the original is acked, so a crash in between duplicates a message, never loses one.
+// outcome into ack, a copy on `<service>.retry.<ms>`, a copy back on `<service>` while the consumer
+// pauses (dependency unavailable), or a copy on `<service>.dead` — the copy is confirmed before the
+// original is acked, so a crash in between duplicates a message, never loses one.
 // Must never ack on a channel other than the one that delivered (the broker would close it).
 import type { AmqpConnectionManagerClass, ChannelWrapper } from 'amqp-connection-manager'
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib'
@@ -8,23 +9,28 @@ import { runDelivery } from '../delivery.js'
 import { TopologyError } from '../errors.js'
 import type { BusLogger } from '../logger.js'
 import type { Action } from '../outcome.js'
-import { assertRetryPolicy, assertServiceName, retryQueueName, serviceTopology, type QueueType } from '../topology.js'
-import { DEFAULT_PREFETCH, DEFAULT_RETRY, type SubscribeOptions } from '../types.js'
+import { subscriptionMetrics } from '../metrics.js'
+import { createPause } from '../pause.js'
+import { retryQueueName, serviceTopology } from '../topology.js'
+import { DEFAULT_PREFETCH, DEFAULT_PROBE_INTERVAL_MS, type SubscribeOptions } from '../types.js'
 import {
   Header,
   IRRECOVERABLE_CODES,
   baseHeaders,
   boundReason,
+  brokerReason,
   copyProperties,
   publishConfirmed,
   readAttempt,
+  readFirstFailure,
   replyCode,
 } from './wire.js'
+
+const DEPTH_TIMEOUT_MS = 2_000
 
 export interface ConsumerDeps {
   readonly manager: AmqpConnectionManagerClass
   readonly exchange: string
-  readonly queueType: QueueType
   readonly log: BusLogger
   readonly now: () => Date
   /** Aborted when the bus gives up waiting for handlers at close. */
@@ -40,20 +46,92 @@ export interface AmqpConsumer {
 
 export async function startConsumer(deps: ConsumerDeps, options: SubscribeOptions): Promise<AmqpConsumer> {
   const { service } = options
-  assertServiceName(service)
-  const policy = options.retry ?? DEFAULT_RETRY
-  assertRetryPolicy(policy)
-  const topology = serviceTopology(service, options.bindings, policy, deps.queueType)
+  const topology = serviceTopology(options)
+  const policy = topology.retry
   const prefetch = options.prefetch ?? DEFAULT_PREFETCH
   const { log } = deps
   const inFlight = new Set<Promise<void>>()
-  let current: { channel: ConfirmChannel; consumerTag: string } | undefined
+  /** The channel of the current connection, whether or not we consume on it right now. */
+  let channel: ConfirmChannel | undefined
+  let consumerTag: string | undefined
   let stopping = false
+  // Consuming starts and stops from setup (reconnects), pauses and resumes: one at a time.
+  let transitions: Promise<void> = Promise.resolve()
+  const serially = (step: () => Promise<void>): Promise<void> => (transitions = transitions.then(step, step))
+
+  async function consume(): Promise<void> {
+    const current = channel
+    if (current === undefined || consumerTag !== undefined || stopping || pause.isPaused()) return
+    const { consumerTag: tag } = await current.consume(topology.main.name, (message) => onMessage(current, message), { noAck: false })
+    if (channel === current) consumerTag = tag
+  }
+
+  async function cancel(): Promise<void> {
+    const current = channel
+    const tag = consumerTag
+    consumerTag = undefined
+    // Already delivered messages stay ours to settle on this channel; the broker sends no new ones.
+    if (current !== undefined && tag !== undefined) await current.cancel(tag).catch(() => undefined)
+  }
+
+  const metrics = subscriptionMetrics(options.metrics, topology.main.name, readDepth)
+
+  /**
+   * Ready messages in the service and dead queues: two passive declares on a short-lived channel, per
+   * scrape. A broker that does not answer within DEPTH_TIMEOUT_MS must not hold the scrape up.
+   */
+  async function readDepth(): Promise<Record<string, number>> {
+    const connection = deps.manager.connection
+    if (connection === undefined) return {}
+    const probe = await connection.createChannel()
+    probe.on('error', () => undefined)
+    let timer: NodeJS.Timeout | undefined
+    try {
+      const read = Promise.all([probe.checkQueue(topology.main.name), probe.checkQueue(topology.dead.name)])
+      const timeout = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error('queue depth not read in time')), DEPTH_TIMEOUT_MS)
+      })
+      const [main, dead] = await Promise.race([read, timeout])
+      return { [topology.main.name]: main.messageCount, [topology.dead.name]: dead.messageCount }
+    } finally {
+      clearTimeout(timer)
+      await probe.close().catch(() => undefined)
+    }
+  }
+
+  const pause = createPause({
+    service,
+    probes: options.probes ?? {},
+    intervalMs: options.probeIntervalMs ?? DEFAULT_PROBE_INTERVAL_MS,
+    jitter: policy.jitter,
+    log,
+    stopConsuming: () => serially(cancel),
+    resumeConsuming: () => serially(consume),
+    onChange: (paused) => metrics?.paused(paused),
+  })
 
   async function apply(channel: ConfirmChannel, message: ConsumeMessage, attempt: number, action: Action): Promise<void> {
     if (action.kind === 'retry') {
-      const headers = { ...baseHeaders(message.properties), [Header.attempt]: action.nextAttempt, [Header.lastError]: boundReason(action.reason) }
-      await publishConfirmed(channel, '', retryQueueName(service, action.delayMs), message.content, copyProperties(message.properties, headers))
+      const headers = {
+        ...baseHeaders(message.properties),
+        [Header.attempt]: action.nextAttempt,
+        [Header.firstFailure]: action.firstFailureMs,
+        [Header.lastError]: boundReason(action.reason),
+      }
+      // The tier queue has no TTL of its own: each copy expires after its own jittered delay.
+      const properties = { ...copyProperties(message.properties, headers), expiration: String(action.delayMs) }
+      await publishConfirmed(channel, '', retryQueueName(service, action.tierMs), message.content, properties)
+    } else if (action.kind === 'hold') {
+      // Stop consuming first, or the copy could come straight back to this consumer.
+      await pause.hold(action.dependency, action.reason, action.retryAfterMs)
+      // The same attempt: a dependency outage spends the time budget, not attempts.
+      const headers = {
+        ...baseHeaders(message.properties),
+        [Header.attempt]: attempt,
+        [Header.firstFailure]: action.firstFailureMs,
+        [Header.lastError]: boundReason(action.reason),
+      }
+      await publishConfirmed(channel, '', topology.main.name, message.content, copyProperties(message.properties, headers))
     } else if (action.kind === 'park') {
       const headers = {
         ...baseHeaders(message.properties),
@@ -73,7 +151,18 @@ export async function startConsumer(deps: ConsumerDeps, options: SubscribeOption
       return
     }
     const attempt = readAttempt(message.properties)
-    const work = runDelivery({ body: message.content, attempt, service, handler: options.handler, policy, signal: deps.closing, log })
+    const work = runDelivery({
+      body: message.content,
+      attempt,
+      firstFailureMs: readFirstFailure(message.properties),
+      service,
+      handler: options.handler,
+      policy,
+      signal: deps.closing,
+      log,
+      now: deps.now,
+      record: metrics?.record,
+    })
       .then((action) => apply(channel, message, attempt, action))
       .catch((error: unknown) => {
         // Usually the channel closed under us; the unacked message returns to the queue by itself.
@@ -84,22 +173,25 @@ export async function startConsumer(deps: ConsumerDeps, options: SubscribeOption
   }
 
   // Re-run by amqp-connection-manager after every reconnect, on the new channel.
-  async function setup(channel: ConfirmChannel): Promise<void> {
+  async function setup(next: ConfirmChannel): Promise<void> {
     // amqplib turns an unhandled channel error into a connection error: a refused declaration here
     // would otherwise drop every other channel with it. The failed call reports the error itself.
-    channel.on('error', () => undefined)
-    await channel.assertExchange(deps.exchange, 'topic', { durable: true })
+    next.on('error', () => undefined)
+    await next.assertExchange(deps.exchange, 'topic', { durable: true })
     for (const queue of [topology.main, ...topology.retries, topology.dead]) {
-      await channel.assertQueue(queue.name, { durable: true, arguments: queue.arguments })
+      await next.assertQueue(queue.name, { durable: true, arguments: queue.arguments })
     }
-    for (const binding of topology.bindings) await channel.bindQueue(topology.main.name, deps.exchange, binding)
-    await channel.prefetch(prefetch)
-    if (stopping) return
-    const { consumerTag } = await channel.consume(topology.main.name, (message) => onMessage(channel, message), { noAck: false })
-    current = { channel, consumerTag }
-    channel.once('close', () => {
-      if (current?.channel === channel) current = undefined
+    for (const binding of topology.bindings) await next.bindQueue(topology.main.name, deps.exchange, binding)
+    await next.prefetch(prefetch)
+    next.once('close', () => {
+      if (channel !== next) return
+      channel = undefined
+      consumerTag = undefined
     })
+    channel = next
+    consumerTag = undefined
+    // Paused (a dependency is down) or stopping: the channel is ready, consuming waits for a resume.
+    await serially(consume)
   }
 
   const connected = deps.manager.isConnected()
@@ -127,7 +219,7 @@ export async function startConsumer(deps: ConsumerDeps, options: SubscribeOption
       await wrapper.close().catch(() => undefined)
       const code = replyCode(error)
       if (code !== undefined && IRRECOVERABLE_CODES.has(code)) {
-        throw new TopologyError(`broker refused the topology of ${service} (${code})`, { cause: error })
+        throw new TopologyError(`broker refused the topology of ${service}: ${brokerReason(error)}`, { cause: error })
       }
       throw error
     }
@@ -136,8 +228,9 @@ export async function startConsumer(deps: ConsumerDeps, options: SubscribeOption
   return {
     async stop(deadlineMs) {
       stopping = true
-      const active = current
-      if (active !== undefined) await active.channel.cancel(active.consumerTag).catch(() => undefined)
+      pause.stop()
+      metrics?.close()
+      await serially(cancel)
       if (inFlight.size > 0) {
         let timer: NodeJS.Timeout | undefined
         const deadline = Number.isFinite(deadlineMs)

@@ -12,6 +12,8 @@ export const Header = {
   parkedReason: 'gassistant-parked-reason',
   parkedAt: 'gassistant-parked-at',
   lastError: 'gassistant-last-error',
+  /** Epoch ms of the first failure (retry or unavailable): the retry budget runs from it. */
+  firstFailure: 'gassistant-first-failure',
 } as const
 
 /** Irrecoverable AMQP reply codes: retrying the same call can never succeed. */
@@ -70,6 +72,12 @@ export function readAttempt(properties: MessageProperties): number {
   return Number.isInteger(attempt) && attempt >= 1 ? attempt : 1
 }
 
+export function readFirstFailure(properties: MessageProperties): number | undefined {
+  const value: unknown = properties.headers?.[Header.firstFailure]
+  const ms = typeof value === 'number' ? value : Number(value)
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined
+}
+
 /** Publishes on a raw confirm channel and settles on the broker's ack or nack. */
 export function publishConfirmed(
   channel: ConfirmChannel,
@@ -84,6 +92,15 @@ export function publishConfirmed(
       else resolve()
     })
   })
+}
+
+/**
+ * What the broker said when it refused a call (amqplib: `Operation failed: QueueDeclare; 406
+ * (PRECONDITION-FAILED) with message "… inequivalent arg 'x-max-length' for queue 'lead-processor' …"`):
+ * names the queue and argument an operator must reconcile, and never a credential.
+ */
+export function brokerReason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
 }
 
 /** The AMQP reply code of an amqplib error, when it has one. */

@@ -3,16 +3,20 @@
 // production: nothing here survives a restart.
 import { encodeEvent, identifyEvent, validateEvent, type AnyEvent } from '@gassistant/contracts'
 import { runDelivery } from '../delivery.js'
-import { BrokerUnavailableError } from '../errors.js'
+import { BrokerUnavailableError, PublishRejectedError } from '../errors.js'
 import { silentLogger, type BusLogger } from '../logger.js'
 import type { Action } from '../outcome.js'
-import { assertRetryPolicy, assertServiceName, type QueueSpec } from '../topology.js'
+import { subscriptionMetrics, type SubscriptionMetrics } from '../metrics.js'
+import { createPause, type Pause } from '../pause.js'
+import { deadQueueName, queueName, resolveRetryPolicy, serviceTopology } from '../topology.js'
 import {
   DEFAULT_PREFETCH,
-  DEFAULT_RETRY,
+  DEFAULT_PROBE_INTERVAL_MS,
   type Bus,
   type Handler,
   type ParkedMessage,
+  type QueueBound,
+  type QueueSpec,
   type RetryPolicy,
   type SubscribeOptions,
   type Subscription,
@@ -32,6 +36,8 @@ export interface MemoryBusOptions {
 export interface Message {
   readonly body: Buffer
   readonly attempt: number
+  /** Epoch ms of the first failure, as the RabbitMQ transport's header. */
+  readonly firstFailureMs?: number
 }
 
 interface Consumer {
@@ -39,12 +45,16 @@ interface Consumer {
   readonly prefetch: number
   readonly policy: RetryPolicy
   readonly inFlight: Set<Promise<void>>
+  readonly pause: Pause
+  readonly metrics: SubscriptionMetrics | undefined
   active: boolean
 }
 
 export interface ServiceQueue {
   readonly service: string
   readonly bindings: Set<string>
+  /** As `x-max-length(-bytes)` with overflow reject-publish: a full queue refuses the publish. */
+  readonly bound: QueueBound
   readonly ready: Message[]
   readonly consumers: Consumer[]
   readonly dead: ParkedMessage[]
@@ -66,18 +76,25 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
   const closing = new AbortController()
   let closed = false
 
-  function declareQueue(service: string, bindings: readonly string[]): ServiceQueue {
-    assertServiceName(service)
+  function declareQueue(spec: QueueSpec): ServiceQueue {
+    const { bindings, bound } = serviceTopology(spec)
+    const { service } = spec
     let queue = queues.get(service)
     if (queue === undefined) {
-      queue = { service, bindings: new Set(), ready: [], consumers: [], dead: [], nextConsumer: 0 }
+      queue = { service, bindings: new Set(), bound, ready: [], consumers: [], dead: [], nextConsumer: 0 }
       queues.set(service, queue)
     }
     // Bindings accumulate on the queue and outlive the consumer, as they do on a broker.
     for (const binding of bindings) queue.bindings.add(binding)
     return queue
   }
-  for (const spec of options.declare ?? []) declareQueue(spec.service, spec.bindings)
+  for (const spec of options.declare ?? []) declareQueue(spec)
+
+  /** As a quorum queue: refuses once it is over the bound, so it holds one message past it. */
+  function isFull(queue: ServiceQueue): boolean {
+    const bytes = queue.ready.reduce((sum, message) => sum + message.body.length, 0)
+    return queue.ready.length > queue.bound.maxLength || bytes > queue.bound.maxLengthBytes
+  }
 
   function dispatch(queue: ServiceQueue): void {
     while (queue.ready.length > 0) {
@@ -99,7 +116,7 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
     const count = queue.consumers.length
     for (let i = 0; i < count; i++) {
       const consumer = queue.consumers[(queue.nextConsumer + i) % count]
-      if (consumer?.active && consumer.inFlight.size < consumer.prefetch) {
+      if (consumer?.active && !consumer.pause.isPaused() && consumer.inFlight.size < consumer.prefetch) {
         queue.nextConsumer = (queue.nextConsumer + i + 1) % count
         return consumer
       }
@@ -113,17 +130,27 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
     const action = await runDelivery({
       body: message.body,
       attempt: message.attempt,
+      firstFailureMs: message.firstFailureMs,
       service: queue.service,
       handler: consumer.handler,
       policy: consumer.policy,
       signal: closing.signal,
       log,
+      now,
+      record: consumer.metrics?.record,
     })
-    apply(queue, message, action)
+    await apply(queue, consumer, message, action)
   }
 
-  function apply(queue: ServiceQueue, message: Message, action: Action): void {
+  async function apply(queue: ServiceQueue, consumer: Consumer, message: Message, action: Action): Promise<void> {
     if (action.kind === 'ack') return
+    if (action.kind === 'hold') {
+      // Paused first, so the kept message goes to another replica or waits for the resume.
+      await consumer.pause.hold(action.dependency, action.reason, action.retryAfterMs)
+      queue.ready.push({ body: message.body, attempt: message.attempt, firstFailureMs: action.firstFailureMs })
+      dispatch(queue)
+      return
+    }
     if (action.kind === 'park') {
       queue.dead.push({
         ...eventFacts(message.body),
@@ -137,7 +164,7 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
     // A retry waits as it would in `<service>.retry.<ms>`; on close it is dropped with the process.
     const timer = setTimeout(() => {
       retryTimers.delete(timer)
-      queue.ready.push({ body: message.body, attempt: action.nextAttempt })
+      queue.ready.push({ body: message.body, attempt: action.nextAttempt, firstFailureMs: action.firstFailureMs })
       dispatch(queue)
     }, action.delayMs)
     retryTimers.add(timer)
@@ -171,25 +198,45 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
         return { type: result.event.type, body: encodeEvent(result.event) }
       })
       for (const { type, body } of bodies) {
+        let refused = false
         for (const queue of queues.values()) {
-          if ([...queue.bindings].some((pattern) => topicMatches(pattern, type))) {
+          if (![...queue.bindings].some((pattern) => topicMatches(pattern, type))) continue
+          // As RabbitMQ: the other bound queues still get the event; the publisher hears of the refusal.
+          if (isFull(queue)) refused = true
+          else {
             queue.ready.push({ body, attempt: 1 })
             dispatch(queue)
           }
         }
+        if (refused) throw new PublishRejectedError()
       }
     },
 
     async subscribe(subscribeOptions: SubscribeOptions): Promise<Subscription> {
       if (closed) throw new BrokerUnavailableError('bus is closed')
-      const policy = subscribeOptions.retry ?? DEFAULT_RETRY
-      assertRetryPolicy(policy)
-      const queue = declareQueue(subscribeOptions.service, subscribeOptions.bindings)
+      const policy = resolveRetryPolicy(subscribeOptions.retry)
+      const queue = declareQueue(subscribeOptions)
+      const metrics = subscriptionMetrics(subscribeOptions.metrics, queue.service, async () => ({
+        [queueName(queue.service)]: queue.ready.length,
+        [deadQueueName(queue.service)]: queue.dead.length,
+      }))
       const consumer: Consumer = {
         handler: subscribeOptions.handler,
         prefetch: subscribeOptions.prefetch ?? DEFAULT_PREFETCH,
         policy,
         inFlight: new Set(),
+        pause: createPause({
+          service: queue.service,
+          probes: subscribeOptions.probes ?? {},
+          intervalMs: subscribeOptions.probeIntervalMs ?? DEFAULT_PROBE_INTERVAL_MS,
+          jitter: policy.jitter,
+          log,
+          // Deliveries check the pause themselves (pickConsumer); resuming only needs a dispatch.
+          stopConsuming: async () => undefined,
+          resumeConsuming: async () => dispatch(queue),
+          onChange: (paused) => metrics?.paused(paused),
+        }),
+        metrics,
         active: true,
       }
       queue.consumers.push(consumer)
@@ -198,6 +245,8 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
       return {
         async cancel() {
           consumer.active = false
+          consumer.pause.stop()
+          consumer.metrics?.close()
           const index = owner.consumers.indexOf(consumer)
           if (index >= 0) owner.consumers.splice(index, 1)
           await waitForConsumers([consumer], Number.POSITIVE_INFINITY)
@@ -213,7 +262,10 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
       if (closed) return
       closed = true
       const consumers = [...queues.values()].flatMap((queue) => queue.consumers)
-      for (const consumer of consumers) consumer.active = false
+      for (const consumer of consumers) {
+        consumer.active = false
+        consumer.pause.stop()
+      }
       const deadlineMs = closeOptions?.deadlineMs ?? DEFAULT_DEADLINE_MS
       await waitForConsumers(consumers, deadlineMs)
       // Past the deadline, tell handlers still running to give up; their messages are lost with the process.

@@ -63,4 +63,4 @@ export async function rabbitScope(t: Test, amqpUrl = AMQP_URL): Promise<RabbitSc
 }
 
 // The vhost helper is shared with other packages' tests.
-export { rabbitVhost } from '@gassistant/test-support'
+export { rabbitVhost, rabbitmqctl } from '@gassistant/test-support'
