@@ -1,7 +1,7 @@
 // Handles one delivery the same way in both transports: decode and validate the body against its
 // contract, run the handler, log one line with the facts ops need, and return the action to take.
 // Must never ack, publish or log event data (personal data lives there).
-import { parseEvent } from '@gassistant/contracts'
+import { identifyEvent, parseEvent } from '@gassistant/contracts'
 import type { BusLogger } from './logger.js'
 import { decide, type Action, type HandlerResult } from './outcome.js'
 import type { Handler, RetryPolicy } from './types.js'
@@ -38,18 +38,10 @@ export function maskReason(reason: string): string {
   return reason.replace(EMAIL, '$1***@$2').replace(DIGITS, '***$1')
 }
 
-/** What a body that failed its contract still says about itself, so its log line can be found. */
+/** What a body that failed its contract still says about itself, as log fields, so its line can be found. */
 function identify(body: Buffer): Record<string, string> {
-  try {
-    const value = JSON.parse(body.toString('utf8')) as Record<string, unknown>
-    const fields: Record<string, string> = {}
-    if (typeof value['id'] === 'string') fields['event_id'] = value['id']
-    if (typeof value['type'] === 'string') fields['type'] = value['type']
-    if (typeof value['correlationid'] === 'string') fields['correlation_id'] = value['correlationid']
-    return fields
-  } catch {
-    return {}
-  }
+  const { id, type, correlationid } = identifyEvent(body)
+  return { ...(id === undefined ? {} : { event_id: id }), ...(type === undefined ? {} : { type }), ...(correlationid === undefined ? {} : { correlation_id: correlationid }) }
 }
 
 export async function runDelivery(input: DeliveryInput): Promise<Action> {

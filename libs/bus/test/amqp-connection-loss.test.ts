@@ -6,7 +6,7 @@ import t from 'tap'
 import { BrokerUnavailableError, PublishTimeoutError, done, silentLogger, type Bus, type BusLogger } from '../src/index.js'
 import { leadSynced } from './helpers/events.js'
 import { rabbitScope, rabbitVhost } from './helpers/rabbit.js'
-import { waitFor } from './helpers/wait.js'
+import { waitFor } from '@gassistant/test-support'
 
 const TOTAL = 1_000
 const BATCH = 10

@@ -8,7 +8,7 @@ import { HUB_TOPOLOGY } from '@gassistant/contracts'
 import { createAmqpBus, done, rabbitDefinitions } from '../src/index.js'
 import { leadSynced, metaLeadgen } from './helpers/events.js'
 import { rabbitVhost, rabbitmqctl } from './helpers/rabbit.js'
-import { waitFor } from './helpers/wait.js'
+import { waitFor } from '@gassistant/test-support'
 
 const FILE = new URL('../../../deploy/rabbitmq/definitions.json', import.meta.url)
 

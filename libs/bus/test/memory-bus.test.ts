@@ -3,7 +3,7 @@ import t from 'tap'
 import { createMemoryBus, done, park } from '../src/index.js'
 import { busConformance } from './helpers/conformance.js'
 import { leadSynced } from './helpers/events.js'
-import { waitFor } from './helpers/wait.js'
+import { waitFor } from '@gassistant/test-support'
 
 let counter = 0
 

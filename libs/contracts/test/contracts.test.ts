@@ -4,6 +4,7 @@ import {
   encodeEvent,
   EventSchemas,
   EventType,
+  identifyEvent,
   parseEvent,
   validateEvent,
   validateEventOf,
@@ -180,6 +181,14 @@ t.test('bytes that are not JSON or not UTF-8 are refused, not thrown', async (t)
   t.equal(!notJson.ok && notJson.error.message, '/ is not valid JSON')
   const notUtf8 = parseEvent(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]))
   t.equal(!notUtf8.ok && notUtf8.error.message, '/ is not valid UTF-8')
+})
+
+t.test('identifyEvent reads id, type and correlation id from a body that fails its contract, and never throws', async (t) => {
+  const invalid = Buffer.from(JSON.stringify({ id: 'meta:1', type: 'lead.synced.v1', correlationid: 'c-1', data: { leadId: 'not a number' } }))
+  t.equal(parseEvent(invalid).ok, false, 'the body fails its contract')
+  t.same(identifyEvent(invalid), { id: 'meta:1', type: 'lead.synced.v1', correlationid: 'c-1' })
+  t.same(identifyEvent('{"id":42,"type":"x"}'), { type: 'x' }, 'only string attributes count')
+  for (const garbage of ['{"id":', 'null', '"text"', Buffer.from([0xff, 0xfe])]) t.same(identifyEvent(garbage), {}, 'garbage identifies as nothing')
 })
 
 t.test('validateEventOf refuses an event of another type', async (t) => {

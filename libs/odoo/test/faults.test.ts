@@ -4,16 +4,15 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync } from 'node:fs';
 import t, { type Test } from 'tap';
 import { startOdooStandIn } from '@gassistant/sandbox';
+import { fixtureText as fixture } from '@gassistant/test-support';
 import type { OdooError} from '../src/index.js';
 import {
   createOdooClient, errorFromJson2, OdooAccessDeniedError, OdooConcurrencyError, OdooFaultError,
   OdooMissingRecordError, OdooTimeoutError, OdooTransportError, OdooValidationError,
 } from '../src/index.js';
 
-const fixture = (name: string): string => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 const fault = (code: number, text: string): string =>
   `<?xml version="1.0"?>\n<methodResponse>\n<fault>\n<value><struct>\n<member>\n<name>faultCode</name>\n<value><int>${code}</int></value>\n</member>\n<member>\n<name>faultString</name>\n<value><string>${text}</string></value>\n</member>\n</struct></value>\n</fault>\n\n</methodResponse>\n`;
 const ok = (inner: string): string => `<?xml version="1.0"?>\n<methodResponse>\n<params>\n<param>\n<value>${inner}</value>\n</param>\n</params>\n</methodResponse>\n`;

@@ -1,5 +1,7 @@
-// Public surface of @gassistant/runtime: config, logging, metrics, HTTP server, shutdown.
+// Public surface of @gassistant/runtime: config and shared setting schemas, logging, metrics, HTTP server,
+// shutdown, and the shape of a wired service.
 export { ConfigError, loadConfig } from './config.js'
+export { AmqpUrl, HttpUrl, LogLevel, Port, UrlSetting } from './schemas.js'
 export { REDACT_PATHS, createLogger, maskEmail, maskPhone } from './logger.js'
 export type { Logger, LoggerConfig } from './logger.js'
 export { createMetrics } from './metrics.js'
@@ -10,3 +12,4 @@ export { onShutdown } from './shutdown.js'
 export type { ShutdownHandle, ShutdownOptions } from './shutdown.js'
 export { runMain } from './main.js'
 export type { RunMainOptions } from './main.js'
+export type { WiredService } from './wired.js'

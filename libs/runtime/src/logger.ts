@@ -35,10 +35,19 @@ export interface LoggerConfig {
   destination?: DestinationStream
 }
 
+/**
+ * `service` is on every line exactly once. It is added per line rather than as a base binding: a line
+ * about another service's work (the shared bus of `pnpm start` logging a lead-processor delivery with
+ * `{ service: 'lead-processor' }`) names that service instead of carrying two `service` keys, which
+ * pino would otherwise write side by side. Never bind `service` in a child logger for the same reason.
+ */
 export function createLogger({ service, level = 'info', destination }: LoggerConfig): Logger {
   const options: LoggerOptions = {
     level,
-    base: { service },
+    base: null,
+    // pino merges the line's own fields over the mixin's, so a `service` given by the caller wins.
+    // (A fresh object each time: pino merges into the mixin's result.)
+    mixin: (fields) => ('service' in fields ? {} : { service }),
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },

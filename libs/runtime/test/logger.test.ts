@@ -11,6 +11,17 @@ t.test('every line is NDJSON with the service and a level label', async (t) => {
   t.match(line?.time, /^\d{4}-\d{2}-\d{2}T/)
 })
 
+t.test('service appears once per line, naming the service the line is about', async (t) => {
+  const out = captureLog()
+  const hub = createLogger({ service: 'hub', destination: out.stream })
+  hub.info({ service: 'lead-processor', event_id: 'meta:1' }, 'event handled')
+  hub.child({ reqId: 'r1' }).info('request completed')
+  hub.info('hub line')
+  const raw = out.text().split('\n').filter(Boolean)
+  t.same(raw.map((line) => line.match(/"service":/g)?.length), [1, 1, 1], 'one service key per line')
+  t.same(out.lines().map((line) => line.service), ['lead-processor', 'hub', 'hub'])
+})
+
 t.test('authorization headers, signatures, tokens, secrets and passwords are redacted', async (t) => {
   const out = captureLog()
   const log = createLogger({ service: 'ingress', destination: out.stream })

@@ -1,19 +1,10 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
+import { waitFor } from '@gassistant/test-support'
 import { ConfigError, runMain } from '../src/index.js'
 
 const fixture = fileURLToPath(new URL('./fixtures/server.ts', import.meta.url))
-
-async function waitFor<T>(probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
-  const started = Date.now()
-  for (;;) {
-    const value = probe()
-    if (value !== undefined) return value
-    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time')
-    await new Promise((resolve) => setImmediate(resolve))
-  }
-}
 
 function start(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--conditions=gassistant-source', '--import', 'tsx', fixture], {
@@ -32,10 +23,10 @@ function start(env: Record<string, string>) {
 t.test('SIGTERM lets the in-flight request finish, then exits 0', async (t) => {
   const server = start({ SLOW_MS: '400' })
   t.teardown(() => void server.child.kill('SIGKILL'))
-  const address = await waitFor(() => server.lines().find((line) => typeof line.msg === 'string' && line.msg.startsWith('Server listening'))?.msg as string | undefined)
+  const address = await waitFor(() => server.lines().find((line) => typeof line.msg === 'string' && line.msg.startsWith('Server listening'))?.msg as string | undefined, 'the server to listen', 30_000)
   const url = `${/http:\/\/[\d.:]+/.exec(address)?.[0]}/slow`
   const inFlight = fetch(url).then(async (res) => ({ status: res.status, body: await res.json() }))
-  await waitFor(() => server.lines().find((line) => line.msg === 'slow request started'))
+  await waitFor(() => server.lines().find((line) => line.msg === 'slow request started'), 'the slow request to start', 30_000)
   server.child.kill('SIGTERM')
   t.same(await inFlight, { status: 200, body: { done: true } })
   t.equal(await server.exited, 0, server.stderr())
@@ -47,9 +38,9 @@ t.test('SIGTERM lets the in-flight request finish, then exits 0', async (t) => {
 t.test('a request outliving the deadline makes the process exit 1 at the deadline', async (t) => {
   const server = start({ SLOW_MS: '60000', DEADLINE_MS: '300' })
   t.teardown(() => void server.child.kill('SIGKILL'))
-  const address = await waitFor(() => server.lines().find((line) => typeof line.msg === 'string' && line.msg.startsWith('Server listening'))?.msg as string | undefined)
+  const address = await waitFor(() => server.lines().find((line) => typeof line.msg === 'string' && line.msg.startsWith('Server listening'))?.msg as string | undefined, 'the server to listen', 30_000)
   fetch(`${/http:\/\/[\d.:]+/.exec(address)?.[0]}/slow`).catch(() => undefined)
-  await waitFor(() => server.lines().find((line) => line.msg === 'slow request started'))
+  await waitFor(() => server.lines().find((line) => line.msg === 'slow request started'), 'the slow request to start', 30_000)
   const signalled = Date.now()
   server.child.kill('SIGTERM')
   t.equal(await server.exited, 1)

@@ -3,11 +3,10 @@
  * statuses and headers (byte-identical to the fixtures where one exists).
  */
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import t from 'tap';
+import { fixtureText } from '@gassistant/test-support';
 import { startGraphStandIn, type GraphLead, type GraphStandIn } from '../src/index.js';
 
-const fixtureText = (name: string): string => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 const SECRET = 'test-app-secret';
 const PAGE = '104857600112233';
 const TOKEN = 'page-token-1';

@@ -2,13 +2,12 @@
  * The Slack stand-in speaks the Web API as @slack/web-api uses it (form-urlencoded, bearer token) and as a
  * raw JSON client would, with every documented error: ok:false codes (HTTP 200) and 429 + Retry-After.
  */
-import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { ErrorCode, WebClient, type WebAPIPlatformError, type WebAPIRateLimitedError } from '@slack/web-api';
+import { fixtureJson as fixture } from '@gassistant/test-support';
 import { startSlackStandIn, type SlackStandIn } from '../src/index.js';
 
 const TOKEN = 'xoxb-test-token';
-const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'));
 
 async function slack(t: { teardown(fn: () => unknown): void }): Promise<{ s: SlackStandIn; client: WebClient }> {
   const s = await startSlackStandIn({ token: TOKEN });

@@ -1,7 +1,7 @@
 // The ingress's environment (DESIGN.md "Configuration contract"), validated at start by the runtime.
 // Must never hold a default for a secret: a missing secret stops the service.
 import { isIP } from 'node:net'
-import { ConfigError, loadConfig } from '@gassistant/runtime'
+import { AmqpUrl, ConfigError, LogLevel, Port, loadConfig } from '@gassistant/runtime'
 import Type, { type Static } from 'typebox'
 
 const Secret = Type.String({ minLength: 8 })
@@ -18,17 +18,22 @@ export const EnvSchema = Type.Object({
     Type.Object({ secret: Type.Optional(Secret), apiKey: Type.Optional(Secret) }, { additionalProperties: false }),
     { default: {} },
   ),
-  AMQP_URL: Type.String({ pattern: '^amqps?://', default: 'amqp://guest:guest@127.0.0.1:5672' }),
-  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+  /** Required: a container must never publish to a broker it guessed. Only `pnpm start` may go without one. */
+  AMQP_URL: AmqpUrl,
+  PORT: Port(8080),
   HOST: Type.String({ default: '0.0.0.0' }),
   /** Comma-separated IPs/CIDRs of the reverse proxies whose X-Forwarded-For we believe; unset: none. */
   TRUST_PROXY: Type.String({ default: '' }),
   BODY_LIMIT: Type.Integer({ minimum: 1024, default: 1_048_576 }),
   RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 600 }),
   RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1000, default: 60_000 }),
-  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
+  LOG_LEVEL: LogLevel,
 })
 export type Env = Static<typeof EnvSchema>
+
+/** Everything but the broker: what the wiring reads. `pnpm start` may run the ingress on an in-process bus. */
+export const IngressSettings = Type.Omit(EnvSchema, ['AMQP_URL'])
+export type IngressSettings = Static<typeof IngressSettings>
 
 export interface FormCredentials {
   secret?: string
@@ -65,12 +70,12 @@ export function parseTrustProxy(value: string): string[] {
   return entries
 }
 
-export function loadIngressEnv(env: Record<string, string | undefined> = process.env): { env: Env; config: IngressConfig } {
-  const values = loadConfig(EnvSchema, env)
+/** The validated settings as buildApp's config; refuses a form with neither a secret nor an API key. */
+export function ingressConfigFrom(values: IngressSettings): IngressConfig {
   for (const [key, credentials] of Object.entries(values.FORM_SECRETS)) {
     if (!credentials.secret && !credentials.apiKey) throw new ConfigError('FORM_SECRETS', `form ${key} needs a secret or an apiKey`)
   }
-  const config: IngressConfig = {
+  return {
     meta: { appSecret: values.META_APP_SECRET, verifyToken: values.META_VERIFY_TOKEN },
     whatsapp: {
       appSecret: values.WHATSAPP_APP_SECRET ?? values.META_APP_SECRET,
@@ -82,5 +87,9 @@ export function loadIngressEnv(env: Record<string, string | undefined> = process
     bodyLimit: values.BODY_LIMIT,
     rateLimit: { max: values.RATE_LIMIT_MAX, windowMs: values.RATE_LIMIT_WINDOW_MS },
   }
-  return { env: values, config }
+}
+
+export function loadIngressEnv(env: Record<string, string | undefined> = process.env): { env: Env; config: IngressConfig } {
+  const values = loadConfig(EnvSchema, env)
+  return { env: values, config: ingressConfigFrom(values) }
 }

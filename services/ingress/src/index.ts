@@ -1,6 +1,9 @@
-// Public surface of @gassistant/ingress: the app factory and its configuration (main.ts runs it).
+// Public surface of @gassistant/ingress: its wiring (main.ts and the all-in-one hub run it), the app
+// factory and its configuration.
 export { buildApp } from './app.js'
 export type { AppDeps } from './app.js'
-export { EnvSchema, loadIngressEnv, parseTrustProxy } from './config.js'
+export { EnvSchema, IngressSettings, loadIngressEnv, parseTrustProxy } from './config.js'
 export type { Env, FormCredentials, IngressConfig } from './config.js'
+export { wireIngress } from './wiring.js'
+export type { IngressWiring } from './wiring.js'
 export { signGAssistant } from './signature.js'

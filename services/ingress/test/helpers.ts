@@ -1,7 +1,6 @@
 // Test helpers: the app built against the real RabbitMQ on a unique exchange, a queue that records
 // everything reaching that exchange, a TCP proxy to take "the broker" away, and condition polling.
 import { createHmac, randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import net from 'node:net'
 import { createAmqpBus, type Bus } from '@gassistant/bus'
 import { createLogger, createMetrics, type Logger } from '@gassistant/runtime'
@@ -12,15 +11,14 @@ import { Writable } from 'node:stream'
 import { buildApp } from '../src/app.js'
 import type { IngressConfig } from '../src/config.js'
 
+// The shared fixtures and the one polling helper, under the names these tests use.
+export { fixtureBytes as fixture, waitFor } from '@gassistant/test-support'
+
 export const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672'
 export const META_SECRET = 'test-app-secret'
 export const ODOO_SECRET = 'test-odoo-secret'
 /** 2026-01-08T10:30:00Z: the `t` of the fixtures' X-GAssistant-Signature. */
 export const FIXTURE_TIME = new Date(1767868200 * 1000)
-
-export function fixture(name: string): Buffer {
-  return readFileSync(new URL(`./fixtures/${name}`, import.meta.url))
-}
 
 export function testConfig(overrides: Partial<IngressConfig> = {}): IngressConfig {
   return {
@@ -32,16 +30,6 @@ export function testConfig(overrides: Partial<IngressConfig> = {}): IngressConfi
     bodyLimit: 64 * 1024,
     rateLimit: { max: 1000, windowMs: 60_000 },
     ...overrides,
-  }
-}
-
-export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value !== undefined && value !== false) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
   }
 }
 

@@ -1,22 +1,28 @@
 // The lead-processor's environment, as one TypeBox schema (names shared with DESIGN.md's contract).
 // Secrets (ODOO_PASSWORD, META_APP_SECRET, META_PAGE_TOKENS) are never logged or echoed.
+import { AmqpUrl, HttpUrl, LogLevel, Port, UrlSetting } from '@gassistant/runtime'
+import { isSupportedCountry } from 'libphonenumber-js'
 import Type, { type Static } from 'typebox'
 
 export const LeadProcessorEnv = Type.Object({
-  AMQP_URL: Type.String({ minLength: 1 }),
-  ODOO_URL: Type.String({ minLength: 1 }),
+  AMQP_URL: AmqpUrl,
+  ODOO_URL: HttpUrl,
   ODOO_DB: Type.String({ minLength: 1 }),
   ODOO_USER: Type.String({ minLength: 1 }),
   ODOO_PASSWORD: Type.String({ minLength: 1 }),
   META_APP_SECRET: Type.String({ minLength: 1 }),
   /** JSON object: page id → page access token. */
   META_PAGE_TOKENS: Type.Record(Type.String(), Type.String(), { default: {} }),
-  GRAPH_API_URL: Type.String({ default: 'https://graph.facebook.com/v25.0' }),
-  PORT: Type.Integer({ default: 9101 }),
+  GRAPH_API_URL: UrlSetting(['http', 'https'], { default: 'https://graph.facebook.com/v25.0' }),
+  PORT: Port(9101),
   HOST: Type.String({ default: '0.0.0.0' }),
-  LOG_LEVEL: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace')], { default: 'info' }),
-  /** Region for national phone forms (ISO 3166 alpha-2). */
-  DEFAULT_PHONE_REGION: Type.String({ pattern: '^[A-Za-z]{2}$', default: 'SA' }),
+  LOG_LEVEL: LogLevel,
+  /** Region for national phone forms: a country libphonenumber-js knows (ISO 3166 alpha-2, any case). */
+  DEFAULT_PHONE_REGION: Type.Refine(
+    Type.String({ default: 'SA' }),
+    (value) => isSupportedCountry(value.toUpperCase()),
+    () => 'must be a two-letter country code with a phone numbering plan, such as SA, AE or EG',
+  ),
   /** JSON file: form id (Meta) or form key (web) → question key → crm.lead field. */
   FORM_MAPPING_FILE: Type.Optional(Type.String()),
   /** Text file of numbers not to call, one per line, any format, `#` comments. */
@@ -42,3 +48,7 @@ export const LeadProcessorEnv = Type.Object({
 })
 
 export type LeadProcessorConfig = Static<typeof LeadProcessorEnv>
+
+/** Everything but the broker: what the wiring reads. `pnpm start` may run the service on an in-process bus. */
+export const LeadProcessorSettings = Type.Omit(LeadProcessorEnv, ['AMQP_URL'])
+export type LeadProcessorSettings = Static<typeof LeadProcessorSettings>

@@ -1,6 +1,6 @@
 // What /readyz reports for Odoo and the Graph API, cheaply and truthfully: the outcome of the last real
-// use of each dependency (handled events, probes the bus ran while paused), and — when that is older
-// than `staleMs` — one cheap probe (an authenticated Odoo call; never a Graph call, which would spend
+// use of each dependency (handled events, failed calls, the probes a paused consumer runs), and — when that
+// is older than `staleMs` — one cheap probe (an authenticated Odoo call; never a Graph call, which would spend
 // Meta's per-page quota), shared by concurrent readiness requests. Never throws.
 
 export interface DependencyHealth {
@@ -13,7 +13,7 @@ export interface DependencyHealth {
 export interface HealthOptions {
   /** Cheap checks by dependency; resolve while it answers. Dependencies without one report their last observation. */
   readonly probes: Readonly<Record<string, () => Promise<void>>>
-  /** How long an observation stands for the current state. Default 10 s. */
+  /** How long an observation stands for the current state. Default 5 s. */
   readonly staleMs?: number
   /** A probe that takes longer counts as down. Default 3 s. */
   readonly probeTimeoutMs?: number
@@ -21,7 +21,7 @@ export interface HealthOptions {
 }
 
 export function createHealth(options: HealthOptions): DependencyHealth {
-  const staleMs = options.staleMs ?? 10_000
+  const staleMs = options.staleMs ?? 5_000
   const probeTimeoutMs = options.probeTimeoutMs ?? 3_000
   const now = options.now ?? Date.now
   const seen = new Map<string, { up: boolean; at: number }>()

@@ -1,10 +1,11 @@
-// Public surface of @gassistant/lead-processor: the service factory (used by main.ts and the all-in-one
-// hub), its configuration schema, and the pure pieces other packages may reuse.
+// Public surface of @gassistant/lead-processor: its wiring (used by main.ts and the all-in-one hub), the
+// service factory, its configuration schemas, and the pure pieces other packages may reuse.
 export { SERVICE, createLeadProcessor } from './service.js'
 export type { LeadProcessor, LeadProcessorDeps } from './service.js'
-export { LeadProcessorEnv } from './config.js'
+export { LeadProcessorEnv, LeadProcessorSettings } from './config.js'
 export type { LeadProcessorConfig } from './config.js'
-export { processingConfigFrom } from './settings.js'
+export { wireLeadProcessor } from './wiring.js'
+export type { LeadProcessorWiring } from './wiring.js'
 export { createGraphClient, appSecretProof } from './graph/client.js'
 export type { GraphClient, GraphClientOptions } from './graph/client.js'
 export { GraphError } from './graph/errors.js'

@@ -1,7 +1,7 @@
 // createLeadProcessor(deps) → { start, stop, readiness, probes }: subscribes the dispatch table to the bus
 // under the service name `lead-processor`, batches its Odoo work across the events in flight, counts what
-// it did, and knows how Odoo and the Graph API are doing. No process, HTTP or env access here (main.ts and
-// the all-in-one runner own those).
+// it did, and knows how Odoo and the Graph API are doing. No process, HTTP or env access here (wiring.ts
+// and main.ts own those).
 import type { Bus, Outcome, RetryPolicy, Subscription } from '@gassistant/bus'
 import { HUB_TOPOLOGY, type AnyEvent } from '@gassistant/contracts'
 import type { OdooCapabilities, OdooClient } from '@gassistant/odoo'
@@ -76,8 +76,19 @@ export function createLeadProcessor(deps: LeadProcessorDeps): LeadProcessor {
   const { bus, odoo, log, config } = deps
   const locks = deps.locks ?? createMemoryLocks()
   const synced = deps.metrics?.counter({ name: 'leads_synced_total', help: 'Leads written to Odoo or rejected, by outcome', labelNames: ['outcome'] })
-  const probes = { [ODOO]: () => odoo.ping() }
-  const health = createHealth({ probes })
+  const health = createHealth({ probes: { [ODOO]: () => odoo.ping() } })
+  // The probe the bus runs while paused on Odoo: its answer is also what readiness reports.
+  const probes = {
+    async [ODOO]() {
+      try {
+        await odoo.ping()
+        health.record(ODOO, true)
+      } catch (err) {
+        health.record(ODOO, false)
+        throw err
+      }
+    },
+  }
   const graph: GraphClient = withLeadCache({
     async getLead(leadgenId, pageId, signal) {
       try {

@@ -1,6 +1,6 @@
 // Turns the validated environment into the handlers' ProcessingConfig: reads the mapping and
-// do-not-call files. The only file reads of the service outside main.ts; fails start-up with the
-// variable's name when a file is missing or malformed.
+// do-not-call files. The service's only file reads, done once at start-up by wiring.ts; fails start-up
+// with the variable's name when a file is missing or malformed.
 import { readFile } from 'node:fs/promises'
 import { ConfigError } from '@gassistant/runtime'
 import type { RetryPolicy } from '@gassistant/bus'

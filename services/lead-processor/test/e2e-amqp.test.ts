@@ -2,8 +2,8 @@
 // publishes to the real RabbitMQ (unique exchange per run), consumed by lead-processor instances that read
 // the Graph stand-in and write to the Odoo stand-in. Assertions are on what an Odoo user sees.
 import t, { type Test } from 'tap'
-import { PAGE_ID, fixtureLead, waitFor } from './helpers/harness.js'
-import { fixtureBytes } from './helpers/fixtures.js'
+import { fixtureBytes, waitFor } from '@gassistant/test-support'
+import { PAGE_ID, fixtureLead } from './helpers/harness.js'
 import { formWebhook, metaWebhook, startHub, whatsappWebhook, type Hub, type OdooRow, type Webhook } from './helpers/hub.js'
 
 const LEADGEN_ID = '2100000000000001'
@@ -26,7 +26,7 @@ t.test('a signed Meta webhook → the right lead in Odoo, with one chatter note'
   const webhook = metaFixture()
   t.same(webhook.headers, { 'x-hub-signature-256': 'sha256=78c060a89d64b7081ef0522e3ccc7a4bf063a7ab5190910695a8066a3b25af85' }, 'the fixture bytes are sent unchanged')
   await accepted(t, hub, webhook)
-  await waitFor('lead.synced', () => synced(hub).length === 1)
+  await waitFor(() => synced(hub).length === 1, 'lead.synced')
   const leads = await hub.leads()
   t.equal(leads.length, 1)
   const lead = leads[0]!
@@ -53,7 +53,7 @@ t.test('the same Meta webhook three times → one lead, one note', async (t) => 
   await hub.startConsumer()
   hub.s.graphServer.addLead(fixtureLead())
   for (let i = 0; i < 3; i++) await accepted(t, hub, metaFixture())
-  await waitFor('three deliveries handled', () => synced(hub).length === 3)
+  await waitFor(() => synced(hub).length === 3, 'three deliveries handled')
   const leads = await hub.leads()
   t.equal(leads.length, 1, 'one lead')
   t.equal(leads[0]!['email_from'], 'm.qahtani@gmail.com')
@@ -75,20 +75,20 @@ t.test('a 30-minute Odoo outage with production settings: nothing parked, every 
   // Each person's Meta lead and web form, and five Meta leads delivered twice.
   const webhooks = [...people.flatMap((who) => [who.webhooks[0]!, who.webhooks[2]!]), ...people.slice(0, 5).map((who) => who.webhooks[0]!)]
   t.same([...new Set(await postAll(hub, webhooks, 4))], [200], 'the ingress accepted every webhook while Odoo was down')
-  const paused = await waitFor('the consumer to pause on Odoo', () => hub.busLines.find((l) => l.msg === 'dependency unavailable, consumer paused'))
+  const paused = await waitFor(() => hub.busLines.find((l) => l.msg === 'dependency unavailable, consumer paused'), 'the consumer to pause on Odoo')
   t.match(paused, { dependency: 'odoo', reason: /ODOO_TRANSPORT/ })
   offsetMs = 30 * 60_000
   const probes = hub.busLines.filter((l) => l.msg === 'dependency still unavailable').length
-  await waitFor('a probe of Odoo to fail 30 minutes into the outage', () => hub.busLines.filter((l) => l.msg === 'dependency still unavailable').length > probes, 20_000)
+  await waitFor(() => hub.busLines.filter((l) => l.msg === 'dependency still unavailable').length > probes, 'a probe of Odoo to fail 30 minutes into the outage', 20_000)
   t.equal(hub.s.odooServer.records('crm.lead').length, 0, 'no lead while Odoo is down')
   t.equal(hub.s.graphServer.requests.length, 0, 'and no Graph read spent on them')
 
   hub.s.odooServer.faults.up()
   const recovered = performance.now()
-  const resumed = await waitFor('the consumer to resume', () => hub.busLines.find((l) => l.msg === 'dependency answers again, consumer resumed'), 20_000)
+  const resumed = await waitFor(() => hub.busLines.find((l) => l.msg === 'dependency answers again, consumer resumed'), 'the consumer to resume', 20_000)
   t.comment(`consumer resumed ${Math.round(performance.now() - recovered)} ms after Odoo recovered (probe interval 5 s, ±20%)`)
   t.match(resumed, { dependencies: ['odoo'] })
-  await waitFor('every delivery handled', () => synced(hub).length === webhooks.length, 30_000)
+  await waitFor(() => synced(hub).length === webhooks.length, 'every delivery handled', 30_000)
 
   const leads = await hub.leads()
   t.equal(leads.length, people.length, 'one lead per person')
@@ -108,13 +108,13 @@ t.test('expired page token → parked with a reason an operator understands; tok
   hub.s.graphServer.addLead(fixtureLead())
   hub.s.graphServer.expireToken(PAGE_ID)
   await accepted(t, hub, metaFixture())
-  const parked = await waitFor('parked', async () => (await hub.bus.deadLetters.list(hub.service))[0])
+  const parked = await waitFor(async () => (await hub.bus.deadLetters.list(hub.service))[0], 'parked')
   t.match(parked.reason, new RegExp(`Facebook page ${PAGE_ID} is expired or invalid`))
   t.ok(hub.processorLines.some((l) => l.level === 'error' && JSON.stringify(l).includes(PAGE_ID)), 'an error log names the page')
   t.equal((await hub.leads()).length, 0, 'no lead yet')
   hub.s.graphServer.restoreToken(PAGE_ID)
   t.equal(await hub.bus.deadLetters.replay(hub.service), 1, 'one event replayed')
-  await waitFor('created after replay', () => synced(hub).length === 1)
+  await waitFor(() => synced(hub).length === 1, 'created after replay')
   const leads = await hub.leads()
   t.equal(leads.length, 1)
   t.match(leads[0], { contact_name: 'محمد عبدالله القحطاني', email_from: 'm.qahtani@gmail.com', phone: '+966551234567' })
@@ -192,7 +192,7 @@ t.test('300 webhooks for 60 people (Meta, WhatsApp, web form; random order, repe
   while (all.length < 300) all.push(distinct[Math.floor(Math.random() * distinct.length)]!)
   const statuses = await postAll(hub, shuffle(all), 8)
   t.same([...new Set(statuses)], [200], 'the ingress accepted all 300 webhooks')
-  await waitFor('300 deliveries handled', () => synced(hub).length >= 300, 60_000).catch(async (error: Error) => {
+  await waitFor(() => synced(hub).length >= 300, '300 deliveries handled', 60_000).catch(async (error: Error) => {
     // Say how far it got: which part of the pipeline stalled is the first question when this fails.
     const parked = await hub.bus.deadLetters.list(hub.service)
     throw new Error(`${error.message}: ${synced(hub).length} handled, ${(await hub.leads()).length} leads, ${parked.length} parked ${JSON.stringify(parked.slice(0, 2).map((p) => p.reason))}`)

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { appSecretProof, createGraphClient } from '../src/graph/client.js'
 import { GraphError } from '../src/graph/errors.js'
-import { fixtureBytes } from './helpers/fixtures.js'
+import { fixtureBytes } from '@gassistant/test-support'
 
 function fakeFetch(status: number, body: Buffer | string, seen: URL[] = []): typeof fetch {
   return (async (input: URL | string) => {

@@ -4,7 +4,7 @@ import type { GraphLead } from '../src/graph/types.js'
 import { mapMetaLead } from '../src/mapping/meta-form.js'
 import { formRef, mapFormSubmission } from '../src/mapping/web-form.js'
 import { mapWhatsAppMessage } from '../src/mapping/whatsapp.js'
-import { fixtureJson } from './helpers/fixtures.js'
+import { fixtureJson } from '@gassistant/test-support'
 
 /** crm.lead fields the mapping may fill (a real 17.0 has these and many more). */
 const leadFields: ReadonlySet<string> = new Set(['city', 'street', 'zip', 'partner_name', 'function', 'website', 'contact_name', 'email_from', 'phone'])

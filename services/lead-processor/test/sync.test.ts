@@ -2,7 +2,8 @@
 import t, { type Test } from 'tap'
 import { createEvent, type AnyEvent } from '@gassistant/contracts'
 import { createMemoryBus } from '@gassistant/bus'
-import { PAGE_ID, fixtureLead, odooClientFor, leadgenEvent, memoryLog, processorFor, startStandIns, waitFor, type ProcessorExtras } from './helpers/harness.js'
+import { waitFor } from '@gassistant/test-support'
+import { PAGE_ID, fixtureLead, odooClientFor, leadgenEvent, memoryLog, processorFor, startStandIns, type ProcessorExtras } from './helpers/harness.js'
 
 async function setup(t: Test, opts: { addonInstalled?: boolean; scoringHistory?: boolean; leadsSetting?: boolean } & Pick<ProcessorExtras, 'leadType' | 'probeIntervalMs' | 'odooTimeoutMs'> = {}) {
   const { leadType, probeIntervalMs, odooTimeoutMs, ...standIns } = opts
@@ -40,9 +41,9 @@ for (const addonInstalled of [true, false]) {
     const { s, bus, published, leads } = await setup(t, { addonInstalled })
     s.graphServer.addLead(fixtureLead())
     await bus.publish(leadgenEvent('2100000000000001'))
-    await waitFor('lead.synced', () => published.find((e) => e.type === 'lead.synced.v1'))
+    await waitFor(() => published.find((e) => e.type === 'lead.synced.v1'), 'lead.synced')
     await bus.publish(leadgenEvent('2100000000000001'))
-    await waitFor('second lead.synced', () => published.filter((e) => e.type === 'lead.synced.v1').length === 2)
+    await waitFor(() => published.filter((e) => e.type === 'lead.synced.v1').length === 2, 'second lead.synced')
     const all = await leads()
     t.equal(all.length, 1, 'a redelivered event creates no second lead')
     const lead = all[0]!
@@ -72,7 +73,7 @@ t.test('Meta is read once per lead: a redelivery of a lead Odoo has reads nothin
   s.graphServer.addLead(fixtureLead())
   for (let i = 0; i < 3; i++) {
     await bus.publish(leadgenEvent('2100000000000001'))
-    await waitFor(`delivery ${i + 1}`, () => published.filter((e) => e.type === 'lead.synced.v1').length === i + 1)
+    await waitFor(() => published.filter((e) => e.type === 'lead.synced.v1').length === i + 1, `delivery ${i + 1}`)
   }
   t.equal(s.graphServer.requests.length, 1, 'one Graph read for three deliveries')
   const [first, ...again] = published.filter((e) => e.type === 'lead.synced.v1')
@@ -86,11 +87,11 @@ t.test('Odoo down: the consumer pauses on it without reading Meta, and each lead
   s.graphServer.addLead(fixtureLead({ id: '2100000000000002', field_data: [{ name: 'email', values: ['layla@example.ae'] }] }))
   s.odooServer.faults.down()
   await bus.publish([leadgenEvent('2100000000000001'), leadgenEvent('2100000000000002')])
-  await waitFor('readiness to see Odoo down', async () => (await processor.readiness()).checks.odoo === false)
+  await waitFor(async () => (await processor.readiness()).checks.odoo === false, 'readiness to see Odoo down')
   t.match(await processor.readiness(), { ok: false, checks: { broker: true, odoo: false, graph: true } })
   t.equal(s.graphServer.requests.length, 0, 'no Graph read while Odoo cannot say whether it has the lead')
   s.odooServer.faults.up()
-  await waitFor('both leads synced', () => published.filter((e) => e.type === 'lead.synced.v1').length === 2)
+  await waitFor(() => published.filter((e) => e.type === 'lead.synced.v1').length === 2, 'both leads synced')
   t.equal((await leads()).length, 2)
   t.equal(s.graphServer.requests.length, 2, 'one read per lead')
   t.same(await bus.deadLetters.list('lead-processor'), [], 'nothing parked')
@@ -102,7 +103,7 @@ t.test('a Graph rate limit pauses the consumer until Meta lets it read again; no
   s.graphServer.addLead(fixtureLead())
   s.graphServer.rateLimitNext(2, 4)
   await bus.publish(leadgenEvent('2100000000000001'))
-  await waitFor('lead synced', () => published.find((e) => e.type === 'lead.synced.v1'))
+  await waitFor(() => published.find((e) => e.type === 'lead.synced.v1'), 'lead synced')
   t.equal(s.graphServer.requests.filter((r) => r.errorCode === 4).length, 2, 'read again after each pause')
   t.ok(logs.lines.some((l) => l.msg === 'Graph API read failed, will retry' && l['code'] === 'GRAPH_RATE_LIMITED'))
   t.same(await bus.deadLetters.list('lead-processor'), [], 'nothing parked')
@@ -115,7 +116,7 @@ t.test('a batched create whose answer is lost is not sent again: after the pause
   const creates = s.odooServer.calls.count('crm.lead', 'create')
   s.odooServer.faults.failNext(1, 'lost')
   await bus.publish(ids.map((id) => leadgenEvent(id)))
-  await waitFor('three leads synced', () => published.filter((e) => e.type === 'lead.synced.v1').length === 3)
+  await waitFor(() => published.filter((e) => e.type === 'lead.synced.v1').length === 3, 'three leads synced')
   const all = await leads()
   t.same(all.map((l) => l['referred']).sort(), ids.map((id) => `meta:${id}`), 'each lead exists once')
   for (const lead of all) t.equal(s.odooServer.messages('crm.lead', lead.id).filter((m) => String(m['body']).includes('New lead from')).length, 1, 'with one note')
@@ -137,7 +138,7 @@ for (const leadsSetting of [false, true]) {
     const { s, bus, published, leads, logs } = await setup(t, { leadsSetting, leadType: 'auto' })
     s.graphServer.addLead(fixtureLead())
     await bus.publish(leadgenEvent('2100000000000001'))
-    await waitFor('synced', () => published.find((e) => e.type === 'lead.synced.v1'))
+    await waitFor(() => published.find((e) => e.type === 'lead.synced.v1'), 'synced')
     t.equal((await leads())[0]?.['type'], leadsSetting ? 'lead' : 'opportunity')
     const lines = logs.lines.filter((l) => l['lead_type_setting'] === 'auto')
     t.equal(lines.length, 1, 'one line')
@@ -147,7 +148,7 @@ for (const leadsSetting of [false, true]) {
 
 t.test("LEAD_TYPE=lead while Odoo's Leads setting is off: a warning says the leads are hidden and how to fix it", async (t) => {
   const { logs } = await setup(t, { leadType: 'lead' })
-  const line = await waitFor('the warning', () => logs.lines.find((l) => l['lead_type_setting'] === 'lead'))
+  const line = await waitFor(() => logs.lines.find((l) => l['lead_type_setting'] === 'lead'), 'the warning')
   t.match(line, { level: 'warn', lead_type: 'lead', odoo_leads_setting: false, msg: /hidden from the pipeline.*Settings › Leads.*LEAD_TYPE=auto or opportunity/ })
 })
 
@@ -155,13 +156,13 @@ for (const scoringHistory of [false, true]) t.test(`a second enquiry of the same
   const { s, bus, published, leads, tagNames } = await setup(t, { scoringHistory })
   s.graphServer.addLead(fixtureLead({ field_data: [{ name: 'email', values: ['m.qahtani@gmail.com'] }, { name: 'phone_number', values: ['0551234567'] }] }))
   await bus.publish(leadgenEvent('2100000000000001'))
-  await waitFor('first sync', () => published.some((e) => e.type === 'lead.synced.v1'))
+  await waitFor(() => published.some((e) => e.type === 'lead.synced.v1'), 'first sync')
   t.equal(s.odooServer.records('crm.lead')[0]?.['probability'], scoringHistory ? 55.43 : undefined, 'probability as Odoo leaves it')
   s.graphServer.addLead(fixtureLead({ id: '2100000000000002', platform: 'fb', field_data: [{ name: 'full_name', values: ['محمد القحطاني'] }, { name: 'phone_number', values: ['+966 55 123 4567'] }, { name: 'city', values: ['جدة'] }] }))
   await bus.publish(leadgenEvent('2100000000000002'))
-  const merged = await waitFor('merge', () => published.find((e) => e.type === 'lead.synced.v1' && e.data.outcome === 'merged'))
+  const merged = await waitFor(() => published.find((e) => e.type === 'lead.synced.v1' && e.data.outcome === 'merged'), 'merge')
   await bus.publish(leadgenEvent('2100000000000002'))
-  await waitFor('replayed merge', () => published.filter((e) => e.type === 'lead.synced.v1').length === 3)
+  await waitFor(() => published.filter((e) => e.type === 'lead.synced.v1').length === 3, 'replayed merge')
   const all = await leads()
   t.equal(all.length, 1)
   const lead = all[0]!
@@ -178,24 +179,24 @@ t.test('an underscore in an email is a character, not a wildcard: another person
   s.graphServer.addLead(fixtureLead({ id: '2100000000000007', field_data: [{ name: 'full_name', values: ['Mona Ali'] }, { name: 'email', values: ['mxali@example.com'] }] }))
   s.graphServer.addLead(fixtureLead({ id: '2100000000000008', field_data: [{ name: 'full_name', values: ['Majed Ali'] }, { name: 'email', values: ['m_ali@example.com'] }] }))
   await bus.publish(leadgenEvent('2100000000000007'))
-  await waitFor('first sync', () => published.some((e) => e.type === 'lead.synced.v1'))
+  await waitFor(() => published.some((e) => e.type === 'lead.synced.v1'), 'first sync')
   await bus.publish(leadgenEvent('2100000000000008'))
-  const second = await waitFor('second sync', () => published.filter((e) => e.type === 'lead.synced.v1')[1])
+  const second = await waitFor(() => published.filter((e) => e.type === 'lead.synced.v1')[1], 'second sync')
   t.match(second.data, { outcome: 'created', externalRef: 'meta:2100000000000008' })
   t.same((await leads()).map((l) => l['email_from']), ['mxali@example.com', 'm_ali@example.com'])
   s.graphServer.addLead(fixtureLead({ id: '2100000000000009', field_data: [{ name: 'email', values: ['M_Ali@example.com'] }] }))
   await bus.publish(leadgenEvent('2100000000000009'))
-  const third = await waitFor('third sync', () => published.filter((e) => e.type === 'lead.synced.v1')[2])
+  const third = await waitFor(() => published.filter((e) => e.type === 'lead.synced.v1')[2], 'third sync')
   t.match(third.data, { outcome: 'merged', leadId: second.data.leadId }, 'the same person again is still recognised')
 })
 
 t.test('WhatsApp: an unknown number becomes a lead, later messages go to its chatter', async (t) => {
   const { bus, published, leads, s, logs, tagNames } = await setup(t)
   await bus.publish(whatsapp('wamid.A', '966567654321', 'السلام عليكم، كم سعر الباقة Gold؟ 🙏'))
-  await waitFor('created', () => published.some((e) => e.type === 'lead.synced.v1' && e.data.outcome === 'created'))
+  await waitFor(() => published.some((e) => e.type === 'lead.synced.v1' && e.data.outcome === 'created'), 'created')
   await bus.publish(whatsapp('wamid.B', '966567654321', 'ممكن عرض سعر؟'))
   await bus.publish(whatsapp('wamid.B', '966567654321', 'ممكن عرض سعر؟'))
-  await waitFor('updates', () => published.filter((e) => e.type === 'lead.synced.v1' && e.data.outcome === 'updated').length === 2)
+  await waitFor(() => published.filter((e) => e.type === 'lead.synced.v1' && e.data.outcome === 'updated').length === 2, 'updates')
   const all = await leads()
   t.equal(all.length, 1)
   t.equal(all[0]!['phone'], '+966567654321')
@@ -216,8 +217,8 @@ t.test('flags and the channel become tags; a lead nobody can reach is rejected',
   s.graphServer.addLead(fixtureLead({ id: '2100000000000005', field_data: [{ name: 'email', values: ['x@mailinator.com'] }, { name: 'phone_number', values: ['050 000 0000'] }] }))
   s.graphServer.addLead(fixtureLead({ id: '2100000000000006', field_data: [{ name: 'email', values: ['not-an-email'] }, { name: 'phone_number', values: ['123'] }] }))
   await bus.publish([leadgenEvent('2100000000000005'), leadgenEvent('2100000000000006')])
-  const synced = await waitFor('synced', () => published.find((e) => e.type === 'lead.synced.v1'))
-  const rejected = await waitFor('rejected', () => published.find((e) => e.type === 'lead.rejected.v1'))
+  const synced = await waitFor(() => published.find((e) => e.type === 'lead.synced.v1'), 'synced')
+  const rejected = await waitFor(() => published.find((e) => e.type === 'lead.rejected.v1'), 'rejected')
   t.same(synced.data.flags, ['DISPOSABLE_EMAIL', 'DO_NOT_CALL'])
   const lead = (await leads())[0]!
   t.same(await tagNames(lead), ['DISPOSABLE_EMAIL', 'DO_NOT_CALL', 'Meta Lead Ads'], 'flags and the channel become tags')
@@ -231,7 +232,7 @@ t.test('an Odoo validation fault parks the event with the fault', async (t) => {
   s.graphServer.addLead(fixtureLead())
   s.odooServer.faults.failNext(1, 'validation')
   await bus.publish(leadgenEvent('2100000000000001'))
-  const parked = await waitFor('parked', async () => (await bus.deadLetters.list('lead-processor'))[0])
+  const parked = await waitFor(async () => (await bus.deadLetters.list('lead-processor'))[0], 'parked')
   t.match(parked.reason, /ODOO_VALIDATION/)
 })
 
@@ -240,7 +241,7 @@ t.test('an expired page token parks with a reason naming the page', async (t) =>
   s.graphServer.addLead(fixtureLead())
   s.graphServer.expireToken(PAGE_ID)
   await bus.publish(leadgenEvent('2100000000000001'))
-  const parked = await waitFor('parked', async () => (await bus.deadLetters.list('lead-processor'))[0])
+  const parked = await waitFor(async () => (await bus.deadLetters.list('lead-processor'))[0], 'parked')
   t.match(parked.reason, new RegExp(`GRAPH_TOKEN_INVALID: the access token of Facebook page ${PAGE_ID} is expired`))
   t.ok(logs.lines.some((l) => l.level === 'error' && l['page_id'] === PAGE_ID), 'an error log names the page')
   t.notOk(logs.lines.some((l) => JSON.stringify(l).includes('page-token-test')), 'the token never reaches a log')

@@ -11,7 +11,7 @@ import { serviceTopology } from '../topology.js'
 import { EXCHANGE, type Bus, type QueueSpec } from '../types.js'
 import { startConsumer, type AmqpConsumer } from './consumer.js'
 import { createAmqpDeadLetters } from './dead-letters.js'
-import { IRRECOVERABLE_CODES, brokerReason, publishProperties, replyCode } from './wire.js'
+import { IRRECOVERABLE_CODES, brokerReason, describeBroker, publishProperties, replyCode } from './wire.js'
 
 export interface AmqpBusOptions {
   /** `amqp://user:pass@host:5672/vhost`. */
@@ -40,16 +40,6 @@ export interface AmqpBusOptions {
 }
 
 const DEFAULT_DEADLINE_MS = 10_000
-
-/** Host and vhost only: the URL's user and password must never reach a log line. */
-function describeBroker(url: string): string {
-  try {
-    const parsed = new URL(url)
-    return `${parsed.hostname}:${parsed.port || '5672'}${parsed.pathname || '/'}`
-  } catch {
-    return 'invalid AMQP URL'
-  }
-}
 
 interface Pending {
   readonly reject: (error: BusError) => void

@@ -2,6 +2,7 @@
 // purge. Each call uses a short-lived channel of its own so a refused call cannot disturb consumers.
 // Must never drop a parked message it did not replay or purge: unmatched ones stay unacked and
 // return to the queue when the channel closes.
+import { identifyEvent } from '@gassistant/contracts'
 import type { AmqpConnectionManagerClass } from 'amqp-connection-manager'
 import type { ConfirmChannel, GetMessage } from 'amqplib'
 import { BrokerUnavailableError, QueueNotFoundError } from '../errors.js'
@@ -13,12 +14,8 @@ import { Header, baseHeaders, copyProperties, headerText, publishConfirmed, read
 function eventFacts(message: GetMessage): { eventId: string; type: string } {
   const { messageId, type } = message.properties as { messageId?: unknown; type?: unknown }
   if (typeof messageId === 'string' && typeof type === 'string') return { eventId: messageId, type }
-  try {
-    const value = JSON.parse(message.content.toString('utf8')) as { id?: unknown; type?: unknown }
-    return { eventId: typeof value.id === 'string' ? value.id : '', type: typeof value.type === 'string' ? value.type : '' }
-  } catch {
-    return { eventId: '', type: '' }
-  }
+  const body = identifyEvent(message.content)
+  return { eventId: body.id ?? '', type: body.type ?? '' }
 }
 
 function toParked(message: GetMessage): ParkedMessage {

@@ -108,3 +108,13 @@ export function replyCode(error: unknown): number | undefined {
   const code = (error as { code?: unknown } | null)?.code
   return typeof code === 'number' ? code : undefined
 }
+
+/** Host, port and vhost only: the URL's user and password must never reach a log line or a terminal. */
+export function describeBroker(url: string): string {
+  try {
+    const parsed = new URL(url)
+    return `${parsed.hostname}:${parsed.port || '5672'}${parsed.pathname || '/'}`
+  } catch {
+    return 'invalid AMQP URL'
+  }
+}

@@ -1,7 +1,7 @@
 // The in-process transport: the same routing, acks, retries and dead letters as the RabbitMQ
 // transport, for `pnpm start` on a laptop and for fast service tests. Must never be used in
 // production: nothing here survives a restart.
-import { encodeEvent, validateEvent, type AnyEvent } from '@gassistant/contracts'
+import { encodeEvent, identifyEvent, validateEvent, type AnyEvent } from '@gassistant/contracts'
 import { runDelivery } from '../delivery.js'
 import { BrokerUnavailableError, PublishRejectedError } from '../errors.js'
 import { silentLogger, type BusLogger } from '../logger.js'
@@ -64,12 +64,8 @@ export interface ServiceQueue {
 const DEFAULT_DEADLINE_MS = 10_000
 
 function eventFacts(body: Buffer): { eventId: string; type: string } {
-  try {
-    const value = JSON.parse(body.toString('utf8')) as { id?: unknown; type?: unknown }
-    return { eventId: typeof value.id === 'string' ? value.id : '', type: typeof value.type === 'string' ? value.type : '' }
-  } catch {
-    return { eventId: '', type: '' }
-  }
+  const { id = '', type = '' } = identifyEvent(body)
+  return { eventId: id, type }
 }
 
 export function createMemoryBus(options: MemoryBusOptions = {}): Bus {

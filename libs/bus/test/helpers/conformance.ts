@@ -17,7 +17,8 @@ import {
   type QueueSpec,
 } from '../../src/index.js'
 import { leadSynced, metaLeadgen } from './events.js'
-import { captureLog, fakeClock, gate, waitFor, waitForAsync } from './wait.js'
+import { waitFor } from '@gassistant/test-support'
+import { captureLog, fakeClock, gate } from './wait.js'
 
 export interface OpenOptions {
   /** Service labels → queues the bus declares at creation (its `declare` option). */
@@ -127,7 +128,7 @@ export function busConformance(t: Test, harness: Harness): void {
     })
     const event = leadSynced()
     await bus.publish(event)
-    const parked = await waitForAsync(() => bus.deadLetters.list(name), (list) => list.length > 0, 'parked message')
+    const parked = await waitFor(async () => { const list = await bus.deadLetters.list(name); return list.length > 0 && list }, 'parked message')
     t.same(attempts, [1, 2, 3, 4], 'two delays, the second repeated, until 3 minutes after the first failure exceed 2.5')
     t.equal(parked.length, 1)
     t.equal(parked[0]?.eventId, event.id)
@@ -173,9 +174,9 @@ export function busConformance(t: Test, harness: Harness): void {
     const { bus, service } = await harness.open(t, { now: clock.now, log })
     const name = service('paused')
     const registry = new Registry()
-    let whilePaused = ''
-    // 30 minutes on the fake clock: each failed probe moves it 5 minutes.
-    const outageEnds = clock.ms() + 30 * MINUTE
+    // The outage lasts 30 minutes on the fake clock once the test has looked at the paused consumer:
+    // from then on each failed probe moves the clock 5 minutes.
+    let outageEnds = Number.POSITIVE_INFINITY
     const down = (): boolean => clock.ms() < outageEnds
     let probes = 0
     const calls: { id: string; attempt: number; probesBefore: number }[] = []
@@ -189,9 +190,8 @@ export function busConformance(t: Test, harness: Harness): void {
       probes: {
         odoo: async () => {
           probes++
-          if (probes === 3) whilePaused = await registry.metrics()
           if (down()) {
-            clock.advance(5 * MINUTE)
+            if (Number.isFinite(outageEnds)) clock.advance(5 * MINUTE)
             throw new Error('connect ECONNREFUSED odoo:8069')
           }
         },
@@ -203,13 +203,17 @@ export function busConformance(t: Test, harness: Harness): void {
     })
     const events = [leadSynced(), leadSynced(), leadSynced()]
     await bus.publish(events)
-    await waitFor(() => calls.length === 4, 'the first event, then all three after recovery')
+    // The metrics show the pause: the gauge, and the kept event back in the queue beside the two never handled.
+    await waitFor(async () => { const text = await registry.metrics(); return text.includes(`bus_consumer_paused{queue="${name}"} 1\n`) && text.includes(`bus_queue_messages{queue="${name}"} 3\n`) && text }, 'a paused consumer with all three events waiting in its queue')
+    t.same(calls, [{ id: events[0]?.id, attempt: 1, probesBefore: 0 }], 'only the first event met the outage so far')
+    const probesBefore = probes
+    outageEnds = clock.ms() + 30 * MINUTE
+    await waitFor(() => calls.length === 4, 'all three events after recovery')
 
-    t.equal(probes, 7, 'six failed probes over the 30 minutes, then one that succeeded')
-    t.same(calls[0], { id: events[0]?.id, attempt: 1, probesBefore: 0 }, 'the first event met the outage')
+    t.equal(probes - probesBefore, 7, 'six failed probes over the 30 minutes, then one that succeeded')
     t.same(
       calls.slice(1).map((call) => call.probesBefore),
-      [7, 7, 7],
+      [probes, probes, probes],
       'no event was handled while the probe failed: all waited for the successful probe',
     )
     t.same(
@@ -223,12 +227,10 @@ export function busConformance(t: Test, harness: Harness): void {
     const resumed = lines.filter((line) => line.message === 'dependency answers again, consumer resumed')
     t.match(paused, [{ level: 'warn', fields: { service: name, dependency: 'odoo', reason: 'connect ECONNREFUSED odoo:8069' } }], 'one line when it paused')
     t.match(resumed, [{ level: 'info', fields: { service: name, dependencies: ['odoo'], paused_ms: Number } }], 'one line when it resumed')
-    t.match(whilePaused, `bus_consumer_paused{queue="${name}"} 1`, 'the paused gauge said so while paused')
-    t.match(whilePaused, `bus_queue_messages{queue="${name}"} 3`, 'all three events waited in the queue')
-    const after = await registry.metrics()
-    t.match(after, `bus_consumer_paused{queue="${name}"} 0`, 'and is back to 0')
-    t.match(after, `bus_events_handled_total{queue="${name}",outcome="unavailable"} 1`)
-    t.match(after, `bus_events_handled_total{queue="${name}",outcome="done"} 3`)
+    const after = await waitFor(async () => { const text = await registry.metrics(); return text.includes(`queue="${name}",outcome="done"} 3\n`) && text }, 'three done counted')
+    t.match(after, `bus_consumer_paused{queue="${name}"} 0\n`, 'the paused gauge is back to 0')
+    t.match(after, `bus_events_handled_total{queue="${name}",outcome="unavailable"} 1\n`)
+    t.match(after, `bus_events_handled_total{queue="${name}",outcome="done"} 3\n`)
   })
 
   t.test('a thrown DependencyError pauses too; with no probe the consumer resumes after retryAfterMs', async (t) => {
@@ -275,7 +277,7 @@ export function busConformance(t: Test, harness: Harness): void {
       })
       // The poison goes first, so everything behind it would wait if it blocked the queue.
       await bus.publish([poison, ...others])
-      const parked = await waitForAsync(() => bus.deadLetters.list(name), (list) => list.length > 0, 'the poison parked')
+      const parked = await waitFor(async () => { const list = await bus.deadLetters.list(name); return list.length > 0 && list }, 'the poison parked')
 
       const poisonAttempts = timeline.filter((entry) => entry.id === poison.id).map((entry) => entry.attempt)
       t.same(poisonAttempts, [1, 2, 3, 4], 'the poison used its whole budget')
@@ -316,7 +318,7 @@ export function busConformance(t: Test, harness: Harness): void {
       },
     })
     await bus.publish([leadSynced('p-returns'), leadSynced('p-throws')])
-    const parked = await waitForAsync(() => bus.deadLetters.list(name), (list) => list.length >= 2, 'two parked messages')
+    const parked = await waitFor(async () => { const list = await bus.deadLetters.list(name); return list.length >= 2 && list }, 'two parked messages')
     const byId = Object.fromEntries(parked.map((p) => [p.eventId, p]))
     t.equal(byId['p-returns']?.reason, 'phone number is not a number')
     t.equal(byId['p-throws']?.reason, 'ODOO_ACCESS_DENIED: Access Denied')
@@ -340,7 +342,7 @@ export function busConformance(t: Test, harness: Harness): void {
       },
     })
     await bus.publish([leadSynced('r-1'), leadSynced('r-2'), leadSynced('r-3')])
-    const parked = await waitForAsync(() => bus.deadLetters.list(name), (list) => list.length >= 3, 'three parked messages')
+    const parked = await waitFor(async () => { const list = await bus.deadLetters.list(name); return list.length >= 3 && list }, 'three parked messages')
     t.equal(parked.length, 3, 'three parked')
     t.same((await bus.deadLetters.list(name)).length, 3, 'listing does not consume')
 
@@ -446,9 +448,10 @@ export function busConformance(t: Test, harness: Harness): void {
       },
     })
     await bus.publish([leadSynced('m-done'), leadSynced('m-retry'), leadSynced('m-park')])
-    await waitForAsync(() => bus.deadLetters.list(name), (list) => list.length === 1, 'the parked event')
-    await waitFor(() => seen.length === 4, 'four deliveries')
-    const text = await registry.metrics()
+    await waitFor(async () => { const list = await bus.deadLetters.list(name); return list.length === 1 && list }, 'the parked event')
+    // Counted once each delivery's outcome is settled, just after its handler returned.
+    const text = await waitFor(async () => { const text = await registry.metrics(); return text.includes(`queue="${name}",outcome="done"} 2\n`) && text }, 'both done counted')
+    t.equal(seen.length, 4, 'four deliveries')
     for (const [outcome, count] of [['done', 2], ['retry', 1], ['park', 1], ['unavailable', 0]] as const) {
       t.match(text, `bus_events_handled_total{queue="${name}",outcome="${outcome}"} ${count}\n`, `${outcome}: ${count}`)
     }

@@ -1,7 +1,5 @@
 // RabbitMQ test plumbing: names unique per run, and removal of everything a test declared.
-import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { promisify } from 'node:util'
 import amqplib from 'amqplib'
 import type { Test } from 'tap'
 import { DEFAULT_RETRY, createAmqpBus, deadQueueName, queueName, retryQueueName, type AmqpBusOptions, type Bus } from '../../src/index.js'
@@ -64,28 +62,5 @@ export async function rabbitScope(t: Test, amqpUrl = AMQP_URL): Promise<RabbitSc
   }
 }
 
-const run = promisify(execFile)
-export const rabbitmqctl = (...args: string[]) => run('rabbitmqctl', args, { timeout: 30_000 })
-
-/**
- * A virtual host of its own for this test, deleted (with everything in it) at teardown. Lets a test
- * force-close every connection without touching other tests that share the broker.
- */
-export async function rabbitVhost(t: Test): Promise<{ name: string; url: string; closeAllConnections(): Promise<void> }> {
-  const vhost = `gassistant-test-${randomBytes(4).toString('hex')}`
-  await rabbitmqctl('add_vhost', vhost)
-  t.teardown(async () => {
-    await rabbitmqctl('delete_vhost', vhost)
-  })
-  const url = new URL(AMQP_URL)
-  await rabbitmqctl('set_permissions', '-p', vhost, decodeURIComponent(url.username), '.*', '.*', '.*')
-  url.pathname = `/${encodeURIComponent(vhost)}`
-  return {
-    name: vhost,
-    url: url.toString(),
-    // What an operator's `rabbitmqctl close_all_connections` or a broker failover does, to this vhost only.
-    async closeAllConnections() {
-      await rabbitmqctl('close_all_connections', '-p', vhost, 'test')
-    },
-  }
-}
+// The vhost helper is shared with other packages' tests.
+export { rabbitVhost, rabbitmqctl } from '@gassistant/test-support'

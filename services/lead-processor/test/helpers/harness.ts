@@ -9,7 +9,7 @@ import { Writable } from 'node:stream'
 import { createGraphClient } from '../../src/graph/client.js'
 import { createLeadProcessor, type LeadProcessor } from '../../src/service.js'
 import { createMemoryLocks, type PersonLocks } from '../../src/sync/locks.js'
-import { fixtureJson } from './fixtures.js'
+import { fixtureJson } from '@gassistant/test-support'
 
 export const APP_SECRET = 'test-app-secret'
 export const PAGE_ID = '104857600112233'
@@ -99,14 +99,3 @@ export function leadgenEvent(leadgenId: string): AnyEvent {
   })
 }
 
-export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  let delay = 5
-  for (;;) {
-    const value = await probe()
-    if (value !== undefined && value !== false) return value
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, delay))
-    delay = Math.min(delay * 2, 50)
-  }
-}

@@ -1,0 +1,109 @@
+// `pnpm start`: the whole hub in one process for a laptop. Uses the in-process bus when AMQP_URL is
+// unset and the sandbox stand-ins for Odoo and the Graph API when ODOO_URL / GRAPH_API_URL are unset
+// (with test secrets, printed), then prints where to send webhooks and where each service's health and
+// metrics are served. Each service is read through its own settings schema and built by its own wiring
+// function — the very ones its container's main.ts uses. Never used in production: there every service
+// runs from its own main.ts with real RabbitMQ and Odoo.
+import { createAmqpBus, createMemoryBus, describeBroker, type Bus } from '@gassistant/bus'
+import { HUB_TOPOLOGY } from '@gassistant/contracts'
+import { IngressSettings, wireIngress } from '@gassistant/ingress'
+import { LeadProcessorSettings, SERVICE as PROCESSOR, wireLeadProcessor } from '@gassistant/lead-processor'
+import { AmqpUrl, LogLevel, createLogger, createMetrics, loadConfig, onShutdown, runMain } from '@gassistant/runtime'
+import { startGraphStandIn, startOdooStandIn } from '@gassistant/sandbox'
+import Type from 'typebox'
+import { DEFAULT_PORT, LOCAL, SAMPLE_META_LEADS, localPorts } from './local.js'
+
+const INGRESS = 'ingress'
+const out = (line: string): void => void process.stdout.write(`${line}\n`)
+
+/** The hub's own settings; each service's are read by its own schema below. */
+const HubEnv = Type.Object({
+  /** Unset: the in-process bus. */
+  AMQP_URL: Type.Optional(AmqpUrl),
+  LOG_LEVEL: LogLevel,
+  /** The ingress's port; the others follow it (see localPorts). */
+  PORT: Type.Integer({ minimum: 0, maximum: 65_532, default: DEFAULT_PORT }),
+  HOST: Type.String({ default: '127.0.0.1' }),
+})
+
+/** What the stand-ins provide when unset; every other variable is checked before anything starts. */
+const STAND_IN_VARIABLES = ['ODOO_URL', 'ODOO_DB', 'ODOO_USER', 'ODOO_PASSWORD', 'GRAPH_API_URL'] as const
+
+/** Local defaults under whatever the user set: secrets of the samples, the stand-ins' page token. */
+const localDefaults: Record<string, string> = {
+  META_APP_SECRET: LOCAL.metaAppSecret,
+  META_VERIFY_TOKEN: LOCAL.metaVerifyToken,
+  ODOO_WEBHOOK_SECRET: LOCAL.odooWebhookSecret,
+  FORM_SECRETS: JSON.stringify({ [LOCAL.formKey]: { secret: LOCAL.formSecret } }),
+  META_PAGE_TOKENS: JSON.stringify({ [LOCAL.pageId]: LOCAL.pageToken }),
+}
+
+await runMain(async () => {
+  const env: Record<string, string | undefined> = { ...localDefaults, ...process.env }
+  const hub = loadConfig(HubEnv, env)
+  const ports = localPorts(hub.PORT)
+  const ingressSettings = loadConfig(IngressSettings, { ...env, PORT: String(ports.ingress), HOST: hub.HOST })
+  const processorEnv: Record<string, string | undefined> = { ...env, PORT: String(ports.processor), HOST: hub.HOST }
+  const early = loadConfig(Type.Omit(LeadProcessorSettings, STAND_IN_VARIABLES), processorEnv)
+
+  const log = createLogger({ service: 'hub', level: hub.LOG_LEVEL })
+  const closers: (() => Promise<unknown> | unknown)[] = []
+  onShutdown(async () => {
+    for (const close of closers.reverse()) await close()
+  }, { log })
+
+  if (!env['ODOO_URL']) {
+    const odoo = await startOdooStandIn({ addonInstalled: true, port: ports.odoo, db: LOCAL.odooDb })
+    closers.push(() => odoo.close())
+    Object.assign(processorEnv, { ODOO_URL: odoo.url, ODOO_DB: odoo.db, ODOO_USER: odoo.username, ODOO_PASSWORD: odoo.password })
+  }
+  if (!env['GRAPH_API_URL']) {
+    const graph = await startGraphStandIn({ appSecret: early.META_APP_SECRET, pageTokens: early.META_PAGE_TOKENS, port: ports.graph })
+    for (const lead of SAMPLE_META_LEADS) graph.addLead(lead)
+    closers.push(() => graph.close())
+    processorEnv['GRAPH_API_URL'] = graph.url
+  }
+  const processorSettings = loadConfig(LeadProcessorSettings, processorEnv)
+
+  const bus: Bus = hub.AMQP_URL
+    ? await createAmqpBus({ url: hub.AMQP_URL, log, connectionName: 'hub', declare: Object.values(HUB_TOPOLOGY) })
+    : createMemoryBus({ log, declare: Object.values(HUB_TOPOLOGY) })
+  closers.push(() => bus.close({ deadlineMs: 5_000 }))
+
+  // One registry per service, served on that service's own port as in its container; the process
+  // metrics (CPU, memory, event loop) once, with the ingress's.
+  const processor = await wireLeadProcessor(processorSettings, {
+    bus,
+    log: createLogger({ service: PROCESSOR, level: processorSettings.LOG_LEVEL }),
+    metrics: createMetrics(PROCESSOR, { defaultMetrics: false }),
+    ...(hub.AMQP_URL === undefined ? {} : { amqpUrl: hub.AMQP_URL }),
+  })
+  const processorUrl = await processor.start()
+  closers.push(() => processor.stop())
+  const ingress = await wireIngress(ingressSettings, {
+    bus,
+    log: createLogger({ service: INGRESS, level: ingressSettings.LOG_LEVEL }),
+    metrics: createMetrics(INGRESS),
+  })
+  const ingressUrl = await ingress.start()
+  closers.push(() => ingress.stop())
+
+  const standIn = (variable: string) => (process.env[variable] ? '' : ' (stand-in)')
+  out('')
+  out('G-Assistant Lead Hub is running (local mode)')
+  out(`  bus:        ${hub.AMQP_URL ? `RabbitMQ at ${describeBroker(hub.AMQP_URL)}` : 'in-process (AMQP_URL unset; its dead letters live in this process)'}`)
+  out(`  Odoo:       ${processorSettings.ODOO_URL} db=${processorSettings.ODOO_DB}${standIn('ODOO_URL')}`)
+  out(`  Graph API:  ${processorSettings.GRAPH_API_URL}${standIn('GRAPH_API_URL')}`)
+  // Only the samples' own test secrets are shown: a secret the user set never reaches the terminal.
+  const defaulted = ['META_APP_SECRET', 'META_VERIFY_TOKEN', 'ODOO_WEBHOOK_SECRET', 'FORM_SECRETS'].filter((name) => !process.env[name])
+  if (defaulted.length > 0) out(`  test secrets: ${defaulted.map((name) => `${name}=${localDefaults[name] ?? ''}`).join(' ')}`)
+  out('Send webhooks to:')
+  out(`  Meta Lead Ads  POST ${ingressUrl}/webhooks/meta`)
+  out(`  WhatsApp       POST ${ingressUrl}/webhooks/whatsapp`)
+  out(`  Web forms      POST ${ingressUrl}/webhooks/forms/${LOCAL.formKey}`)
+  out(`  Odoo addon     POST ${ingressUrl}/webhooks/odoo`)
+  out('Health and metrics, each service on its own port as in its container (/healthz /readyz /metrics):')
+  out(`  ${INGRESS.padEnd(15)}${ingressUrl}/metrics`)
+  out(`  ${PROCESSOR.padEnd(15)}${processorUrl}/metrics`)
+  out('Try it: pnpm demo    Stop: Ctrl+C')
+}, { service: 'hub' })
