@@ -155,7 +155,11 @@ const refs = Array.from({ length: N * ROUNDS }, (_, i) => `meta:${person(i).lead
 const created = await admin.searchRead<{ id: number }>('crm.lead', [[refField, 'in', refs]], { fields: ['id'], context: { active_test: false } })
 if (created.length > 0) await admin.executeKw('crm.lead', 'unlink', [created.map((r) => r.id)])
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
+}
 const ratios = hubs.map((h, r) => h.rate / ((baselines[r] as number) + (baselines[r + 1] as number)) * 2)
 const where = realOdoo ? `Odoo ${caps.serverVersion} at ${odooOptions.url} (db ${odooOptions.db}${caps.hasAddon ? ', addon installed' : ''})` : 'the Odoo stand-in with the addon'
 out(`pipeline benchmark: ${ROUNDS} × ${N} signed Meta webhooks → new leads in ${where}, ${amqpUrl ? 'RabbitMQ' : 'in-process bus'}, prefetch ${PREFETCH ?? 'default'}`)
