@@ -35,7 +35,6 @@ const FORM = '987654321098765'
 const CAMPAIGN = 'حملة رمضان 2026'
 const log = createLogger({ service: 'bench', level: 'warn' })
 const out = (line: string): void => void process.stdout.write(`${line}\n`)
-const cpu = process.env['BENCH_CPU'] ? await import('/tmp/tp/cpu.ts' as string) as typeof import('/tmp/tp/cpu.ts') : undefined
 
 const run = randomUUID().slice(0, 8)
 // Fresh people every run: leadgen ids, emails and phone numbers nobody used before.
@@ -74,12 +73,10 @@ async function odooBatchedRate(label: string, count: number): Promise<number> {
       ...(caps.hasAddon ? { gassistant_flags: '' } : {}),
     }
   })
-  const c0 = cpu?.sample()
   const started = performance.now()
   const ids: number[] = []
   for (let i = 0; i < values.length; i += BATCH) ids.push(...(await admin.createMany('crm.lead', values.slice(i, i + BATCH))))
   const seconds = (performance.now() - started) / 1000
-  if (cpu && c0) out(`   cpu baseline ${label}: ${cpu.delta(c0, cpu.sample(), count)}`)
   await admin.executeKw('crm.lead', 'unlink', [ids])
   return count / seconds
 }
@@ -136,13 +133,11 @@ await odoo.connect()
 async function hubRound(round: number): Promise<{ rate: number; acceptedS: number; totalS: number }> {
   const people = Array.from({ length: N }, (_, i) => person(round * N + i))
   const target = synced + N
-  const c0 = cpu?.sample()
   const started = performance.now()
   await ask({ type: 'round', ingress: base, people, concurrency: CONCURRENCY })
   const accepted = performance.now()
   while (synced < target) await new Promise((r) => setTimeout(r, 10))
   const totalS = (performance.now() - started) / 1000
-  if (cpu && c0) out(`   cpu hub ${round}: ${cpu.delta(c0, cpu.sample(), N)}`)
   return { rate: N / totalS, acceptedS: (accepted - started) / 1000, totalS }
 }
 

@@ -28,7 +28,7 @@ export function emailNormalize(text: unknown): string | false {
   const address = found[0] as string;
   const at = address.lastIndexOf('@');
   const local = address.slice(0, at);
-  return `${/^[\x00-\x7f]*$/.test(local) ? local.toLowerCase() : local}@${address.slice(at + 1).toLowerCase()}`;
+  return `${/^\p{ASCII}*$/u.test(local) ? local.toLowerCase() : local}@${address.slice(at + 1).toLowerCase()}`;
 }
 const stamp = (env: Env): string => env.now().toISOString().slice(0, 19).replace('T', ' ');
 
