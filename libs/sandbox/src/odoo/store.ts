@@ -21,7 +21,7 @@ export const wrapHtml = (html: string): string => (html.length === 0 || BLOCK.te
  * tools.email_normalize: the one address in `text` (`"Name" <addr>` or bare), its domain lower-cased and its
  * local part too when ASCII (Odoo keeps the case of an international one); false without exactly one address.
  */
-export function emailNormalize(text: unknown): string | false {
+function emailNormalize(text: unknown): string | false {
   if (typeof text !== 'string') return false;
   const found = text.match(/[^\s<>,;"]+@[^\s<>,;"]+/g) ?? [];
   if (found.length !== 1) return false;
