@@ -5,17 +5,22 @@
 //   ODOO_URL, ODOO_DB, ODOO_USER, ODOO_PASSWORD set → that Odoo (fresh people every run; everything the run
 //   created is deleted at the end); unset → the Odoo stand-in with the addon. The Graph API is always the
 //   stand-in. In-process bus by default, RabbitMQ when AMQP_URL is set (unique exchange and queues per run).
+//   The load — the Graph API stand-in and the webhook posters — runs in a child process (load-generator.ts),
+//   so the figures are the hub's: ingress, bus and processor in this process, as in one hub process.
 //   BENCH_LEADS (default 300) distinct people per round, BENCH_ROUNDS (1) hub rounds, each between two
 //   baseline measurements, BENCH_CONCURRENCY (20) webhook posters; the service's defaults unless set:
 //   BENCH_PREFETCH (events in flight), BENCH_BATCH (leads per Odoo call), BENCH_IN_FLIGHT (calls of a kind at once).
-import { createHmac, randomInt, randomUUID } from 'node:crypto'
+import { fork } from 'node:child_process'
+import { randomInt, randomUUID } from 'node:crypto'
+import { once } from 'node:events'
 import { createAmqpBus, createMemoryBus, type Bus } from '@gassistant/bus'
 import { buildApp } from '@gassistant/ingress'
 import { createOdooClient, type OdooCall, type OdooClientOptions } from '@gassistant/odoo'
 import { createLogger, createMetrics } from '@gassistant/runtime'
-import { startGraphStandIn, startOdooStandIn } from '@gassistant/sandbox'
+import { startOdooStandIn } from '@gassistant/sandbox'
 import { createGraphClient } from '../src/graph/client.js'
 import { createLeadProcessor } from '../src/service.js'
+import type { BenchPerson, FromGenerator, ToGenerator } from './load-generator.js'
 
 const N = Number(process.env['BENCH_LEADS'] ?? 300)
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 20)
@@ -35,7 +40,7 @@ const run = randomUUID().slice(0, 8)
 // Fresh people every run: leadgen ids, emails and phone numbers nobody used before.
 const leadgenBase = 2_300_000_000_000_000 + randomInt(0, 1_000_000) * 1000
 const phoneBase = randomInt(10_000_000, 90_000_000)
-const person = (i: number) => ({
+const person = (i: number): BenchPerson => ({
   leadgenId: String(leadgenBase + i),
   name: `عميل ${run} ${i}`,
   email: `bench.${run}.${i}@example.com`,
@@ -87,14 +92,27 @@ const onCall = (c: OdooCall): void => {
   if (c.error !== undefined) entry.failed++
   calls.set(key, entry)
 }
-const graphServer = await startGraphStandIn({ appSecret: SECRET, pageTokens: { [PAGE]: 'bench-token' } })
+// The load generator: a child process on the same loader and conditions as this one.
+const generator = fork(new URL('./load-generator.ts', import.meta.url), { execArgv: process.execArgv })
+const replies: ((m: FromGenerator) => void)[] = []
+generator.on('message', (m: FromGenerator) => replies.shift()?.(m))
+function ask(message: ToGenerator): Promise<FromGenerator> {
+  const reply = new Promise<FromGenerator>((resolve) => replies.push(resolve))
+  generator.send(message)
+  return reply.then((m) => {
+    if (m.type === 'failed') throw new Error(`load generator: ${m.message}`)
+    return m
+  })
+}
+const ready = await ask({ type: 'start', appSecret: SECRET, pageId: PAGE, pageToken: 'bench-token', formId: FORM, campaign: CAMPAIGN })
+const graphUrl = ready.type === 'ready' ? ready.graphUrl : ''
 const amqpUrl = process.env['AMQP_URL']
 const bus: Bus = amqpUrl ? await createAmqpBus({ url: amqpUrl, exchange: `bench.${run}` }) : createMemoryBus()
 const odoo = createOdooClient({ ...odooOptions, onCall })
 const service = amqpUrl ? `bench-lp-${run}` : 'lead-processor'
 const processor = createLeadProcessor({
   bus, odoo, log,
-  graph: createGraphClient({ baseUrl: graphServer.url, appSecret: SECRET, pageTokens: () => ({ [PAGE]: 'bench-token' }) }),
+  graph: createGraphClient({ baseUrl: graphUrl, appSecret: SECRET, pageTokens: () => ({ [PAGE]: 'bench-token' }) }),
   batch: { ...(MAX_BATCH === undefined ? {} : { maxBatch: MAX_BATCH }), ...(IN_FLIGHT === undefined ? {} : { maxInFlight: IN_FLIGHT }) },
   config: {
     defaultRegion: 'SA', formMapping: {}, doNotCall: new Set(), testLeads: 'flag', leadType: 'lead', userId: undefined,
@@ -113,26 +131,10 @@ await odoo.connect()
 
 /** One round of the hub: N new people's Meta webhooks posted to the ingress, until all N leads are synced. */
 async function hubRound(round: number): Promise<{ rate: number; acceptedS: number; totalS: number }> {
-  const first = round * N
-  for (let i = first; i < first + N; i++) {
-    const p = person(i)
-    graphServer.addLead({
-      id: p.leadgenId, created_time: '2026-01-08T10:29:59+0000', form_id: FORM, page_id: PAGE, platform: p.platform, is_organic: false, campaign_name: CAMPAIGN,
-      field_data: [{ name: 'full_name', values: [p.name] }, { name: 'email', values: [p.email] }, { name: 'phone_number', values: [p.phone] }, { name: 'ما_هي_ميزانيتك؟', values: ['10,000 - 50,000 ريال'] }],
-    })
-  }
+  const people = Array.from({ length: N }, (_, i) => person(round * N + i))
   const target = synced + N
   const started = performance.now()
-  let next = first
-  async function poster(): Promise<void> {
-    while (next < first + N) {
-      const p = person(next++)
-      const body = JSON.stringify({ object: 'page', entry: [{ id: PAGE, time: 1767868201, changes: [{ field: 'leadgen', value: { leadgen_id: p.leadgenId, page_id: PAGE, form_id: FORM, created_time: 1767868199 } }] }] })
-      const res = await fetch(`${base}/webhooks/meta`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` } })
-      if (!res.ok) throw new Error(`ingress answered ${res.status}`)
-    }
-  }
-  await Promise.all(Array.from({ length: CONCURRENCY }, poster))
+  await ask({ type: 'round', ingress: base, people, concurrency: CONCURRENCY })
   const accepted = performance.now()
   while (synced < target) await new Promise((r) => setTimeout(r, 10))
   const totalS = (performance.now() - started) / 1000
@@ -163,6 +165,7 @@ function median(xs: number[]): number {
 const ratios = hubs.map((h, r) => h.rate / ((baselines[r] as number) + (baselines[r + 1] as number)) * 2)
 const where = realOdoo ? `Odoo ${caps.serverVersion} at ${odooOptions.url} (db ${odooOptions.db}${caps.hasAddon ? ', addon installed' : ''})` : 'the Odoo stand-in with the addon'
 out(`pipeline benchmark: ${ROUNDS} × ${N} signed Meta webhooks → new leads in ${where}, ${amqpUrl ? 'RabbitMQ' : 'in-process bus'}, prefetch ${PREFETCH ?? 'default'}`)
+out(`  the hub (ingress, bus, processor) in this process; the load (Graph API stand-in, ${CONCURRENCY} webhook posters) in a child process`)
 out(`  Odoo's own create, batches of ${BATCH} (before, between and after the hub's rounds): ${baselines.map((b) => b.toFixed(1)).join(', ')} leads/s`)
 hubs.forEach((h, r) => out(`  hub round ${r + 1}: webhooks accepted in ${h.acceptedS.toFixed(2)} s; all leads in Odoo after ${h.totalS.toFixed(2)} s → ${h.rate.toFixed(1)} leads/s, ${ratios[r]!.toFixed(2)}× Odoo's own rate around it`))
 out(`  hub ${median(hubs.map((h) => h.rate)).toFixed(1)} leads/s vs Odoo's own ${median(baselines).toFixed(1)} leads/s (medians); ratio ${median(ratios).toFixed(2)}× (median of rounds)`)
@@ -175,5 +178,7 @@ for (const [key, c] of [...calls.entries()].sort((a, b) => b[1].ms - a[1].ms)) {
 await bus.close()
 odoo.close()
 admin.close()
-await graphServer.close()
+const exited = once(generator, 'exit')
+generator.send({ type: 'close' } satisfies ToGenerator)
+await exited
 await standIn?.close()

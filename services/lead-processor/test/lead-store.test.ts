@@ -30,6 +30,8 @@ for (const addonInstalled of [true, false]) {
     await seed({ email_from: 'mxali@example.com' })
     await seed({ email_from: 'old@example.com' }, '2025-01-01 00:00:00')
     const typed = await seed({ phone: '055 123 4568', phone_sanitized: '+966551234568' })
+    const apostrophe = await seed({ email_from: "O'Brien@Example.com" })
+    await seed({ email_from: '"Sara Two" <sara2@example.com>' })
     const queries: CandidateQuery[] = [
       { ref: 'meta:9', email: 'sara@example.com', since: RECENT },
       { ref: 'meta:10', phone: '+966551234567', since: RECENT },
@@ -40,6 +42,8 @@ for (const addonInstalled of [true, false]) {
       { ref: 'wa:14', email: 'old@example.com' },
       { ref: 'form:15', phone: '+966551234568', since: RECENT },
       { ref: 'meta:1' },
+      { ref: 'meta:16', email: "o'brien@example.com", since: RECENT },
+      { ref: 'meta:17', email: 'sara2@example.com', since: RECENT },
     ]
     const alone: number[][] = []
     for (const q of queries) alone.push((await createLeadStore(odoo).candidates(q)).map((r) => r.id))
@@ -57,8 +61,34 @@ for (const addonInstalled of [true, false]) {
     t.ok(alone[6]!.length === 1, 'WhatsApp: any age')
     t.same(alone[7], [typed], 'a formatted phone is found by its sanitized copy')
     t.same(alone[8], [byRef], 'a test lead: by reference only')
+    t.same(alone[9], [apostrophe], 'an address beyond letters, digits and ._+- is matched case-insensitively too')
+    t.same(alone[10], [], 'an address inside a name-and-address email field is not the same email')
   })
 }
+
+t.test('batched partner look-ups: the oldest partner with the same email (any case) or phone, one call', async (t) => {
+  const s = await startOdooStandIn({ addonInstalled: true })
+  t.teardown(() => s.close())
+  const odoo = odooClientFor(s)
+  t.teardown(() => odoo.close())
+  await odoo.connect()
+  const nour = s.seed('res.partner', { name: 'Nour', email: 'Nour@Example.com' })
+  s.seed('res.partner', { name: 'Nour again', email: 'nour@example.com' })
+  const caller = s.seed('res.partner', { name: 'Caller', phone: '+966551234567' })
+  const apostrophe = s.seed('res.partner', { name: 'Ann', email: "Ann.O'Hara@Example.com" })
+  s.seed('res.partner', { name: 'Named', email: '"Other" <other@example.com>' })
+  const store = createLeadStore(odoo)
+  s.calls.reset()
+  const found = await Promise.all([
+    store.partner({ email: 'nour@example.com' }),
+    store.partner({ phone: '+966551234567' }),
+    store.partner({ email: "ann.o'hara@example.com" }),
+    store.partner({ email: 'other@example.com' }),
+    store.partner({ email: 'nobody@example.com', phone: '+966550000000' }),
+  ])
+  t.same(found, [nour, caller, apostrophe, undefined, undefined])
+  t.equal(s.calls.count('res.partner', 'search_read'), 1, 'one search for the batch')
+})
 
 t.test('a batched create whose answer was lost is not repeated: every lead of it fails, none is created twice', async (t) => {
   const s = await startOdooStandIn({ addonInstalled: false })

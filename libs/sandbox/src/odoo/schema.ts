@@ -128,6 +128,7 @@ export function buildSchema(opts: SchemaOptions): Map<string, ModelDef> {
         parent_id: m2o('res.partner', 'Related Company'), company_id: m2o('res.company', 'Company'),
         user_ids: f('one2many', 'Users', { relation: 'res.users', inverse: 'partner_id' }),
         email_formatted: f('char', 'Formatted Email', { readonly: true, store: false }),
+        email_normalized: f('char', 'Normalized Email', { readonly: true }),
       },
       defaults: () => ({ active: true, is_company: false }),
     }),

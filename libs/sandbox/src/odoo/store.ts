@@ -17,6 +17,19 @@ const mandatoryMessage = (def: ModelDef, name: string, fd: FieldDef): string =>
 const BLOCK = /^\s*<(p|div|ul|ol|table|h[1-6]|blockquote|pre|section|article)[\s>]/i;
 /** Odoo's html sanitizer wraps text that is not in a block element in <p> (verified on 17.0). */
 export const wrapHtml = (html: string): string => (html.length === 0 || BLOCK.test(html) ? html : `<p>${html}</p>`);
+/**
+ * tools.email_normalize: the one address in `text` (`"Name" <addr>` or bare), its domain lower-cased and its
+ * local part too when ASCII (Odoo keeps the case of an international one); false without exactly one address.
+ */
+function emailNormalize(text: unknown): string | false {
+  if (typeof text !== 'string') return false;
+  const found = text.match(/[^\s<>,;"]+@[^\s<>,;"]+/g) ?? [];
+  if (found.length !== 1) return false;
+  const address = found[0] as string;
+  const at = address.lastIndexOf('@');
+  const local = address.slice(0, at);
+  return `${/^\p{ASCII}*$/u.test(local) ? local.toLowerCase() : local}@${address.slice(at + 1).toLowerCase()}`;
+}
 const stamp = (env: Env): string => env.now().toISOString().slice(0, 19).replace('T', ' ');
 
 export class Store {
@@ -61,6 +74,8 @@ export class Store {
     if (field === 'display_name') return this.displayName(model, id) || false;
     // res.partner.email_formatted: `"Name" <email>` (tools.formataddr), '' without an email.
     if (model === 'res.partner' && field === 'email_formatted') return typeof row['email'] === 'string' && row['email'] !== '' ? `"${String(row['name'])}" <${row['email']}>` : '';
+    // email_normalized (mail.thread.blacklist): stored and computed by Odoo from the record's email field.
+    if (field === 'email_normalized' && (model === 'crm.lead' || model === 'res.partner')) return emailNormalize(row[model === 'crm.lead' ? 'email_from' : 'email']);
     const def = this.schema.get(model)?.fields[field];
     if (def?.type === 'one2many' && def.relation && def.inverse) {
       return this.oneToManyIds(model, id, def);
