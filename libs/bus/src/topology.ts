@@ -96,7 +96,14 @@ export const HUB_QUEUES: readonly QueueSpec[] = Object.freeze([
   { service: 'scoring', bindings: ['inbound.whatsapp.message.v1', 'inbound.odoo.lead.v1', 'lead.synced.v1'] },
   {
     service: 'workflow-rules',
-    bindings: ['inbound.odoo.lead.v1', 'inbound.odoo.order.v1', 'lead.synced.v1', 'lead.rejected.v1', 'lead.scored.v1'],
+    bindings: [
+      'inbound.odoo.lead.v1',
+      'inbound.odoo.lead.message_posted.v1',
+      'inbound.odoo.order.v1',
+      'lead.synced.v1',
+      'lead.rejected.v1',
+      'lead.scored.v1',
+    ],
   },
   { service: 'notifier', bindings: ['notification.requested.v1'] },
 ])
