@@ -173,7 +173,7 @@ def main():
         try:
             html = build_index_html(readme)
         except ImportError:
-            print("docutils missing: %s/static/description/index.html kept" % addon.name)
+            print("no docutils: %s/static/description/index.html kept" % addon.name)
             continue
         description = addon / "static" / "description"
         description.mkdir(parents=True, exist_ok=True)

@@ -97,7 +97,9 @@ class TestDeliveryPlan(unittest.TestCase):
         hub = FakeHub()
         rows = [item(n, "ab"[n % 2], due=False) for n in range(1, 6)]
         self.assertEqual(plan.run(rows, hub), plan.DONE)
-        self.assertEqual(hub.calls, [(1, True), (2, False), (3, False), (4, False), (5, False)])
+        self.assertEqual(
+            hub.calls, [(1, True), (2, False), (3, False), (4, False), (5, False)]
+        )
 
     def test_a_due_new_delivery_opens_the_run_and_the_backlog_follows(self):
         hub = FakeHub()

@@ -46,6 +46,14 @@ DEFAULT_KEEP_SENT_DAYS = 30
 RUN_BUDGET = 30
 # Pending rows one run considers; the next run sees the rest.
 RUN_READ_LIMIT = 10000
+# What a run reads of every pending row (``_gassistant_plan_item``).
+PLAN_FIELDS = [
+    "res_model",
+    "res_id",
+    "next_attempt_at",
+    "last_attempt_at",
+    "last_status_code",
+]
 
 # When several events hit the same record in one transaction only one is sent: the
 # most significant one (created > won/lost > stage_changed > updated). Equal ranks: the
@@ -237,7 +245,7 @@ class GassistantOutbox(models.Model):
             pending[key] = {"event": event, "rank": rank, "changed": fields_changed}
 
     def _gassistant_flush_pending(self):
-        """Precommit hook: turn the transaction's events into outbox rows, wake the cron."""
+        """Precommit hook: the transaction's events become outbox rows; wake the cron."""
         cr = self.env.cr
         pending = cr.precommit.data.pop(PRECOMMIT_KEY, None)
         if not pending:
@@ -299,8 +307,8 @@ class GassistantOutbox(models.Model):
         """Run the delivery cron as soon as this transaction commits.
 
         ``_trigger`` writes an ``ir.cron.trigger`` row in this transaction and, after
-        COMMIT, notifies the cron workers (PostgreSQL NOTIFY): they start the job at once
-        instead of at its next minute. A rollback drops the trigger with the change.
+        COMMIT, notifies the cron workers (PostgreSQL NOTIFY): they start the job at
+        once instead of at its next minute. A rollback drops the trigger with the change.
         """
         cron = self.env.ref(CRON_XMLID, raise_if_not_found=False)
         if cron:
@@ -312,17 +320,21 @@ class GassistantOutbox(models.Model):
 
     @api.model
     def _cron_gassistant_deliver(self, time_budget=RUN_BUDGET):
-        """Cron: send the pending rows the plan allows, oldest first (tools/delivery_plan).
+        """Cron: send what the plan allows, oldest first (tools/delivery_plan).
 
-        The only sender: Odoo runs one instance of a cron job at a time, so deliveries of
-        one record cannot overtake each other. Returns how the run ended.
+        The only sender: Odoo runs one instance of a cron job at a time, so deliveries
+        of one record cannot overtake each other. Returns how the run ended.
         """
         config = self._gassistant_config()
         if not config["enabled"] or not config["url"] or not config["secret"]:
             return delivery_plan.IDLE
         now = fields.Datetime.now()
-        rows = self.search(
-            [("state", "=", "pending")], order="id", limit=RUN_READ_LIMIT
+        # Only what the plan needs: bodies are read a batch at a time when sent.
+        rows = self.search_fetch(
+            [("state", "=", "pending")],
+            PLAN_FIELDS,
+            order="id",
+            limit=RUN_READ_LIMIT,
         )
         by_id = {row.id: row for row in rows}
         deadline = time.monotonic() + time_budget

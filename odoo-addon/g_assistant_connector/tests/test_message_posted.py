@@ -128,7 +128,9 @@ class TestMessagePosted(GassistantCase):
         )
         # the hub's own note on a lead it synced
         self.lead.with_user(self.hub_user).message_post(
-            body="Synced from Meta", message_type="comment", subtype_xmlid="mail.mt_note"
+            body="Synced from Meta",
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
         )
         # the customer's email
         self.lead.message_post(

@@ -34,7 +34,7 @@ def retry_delay(attempts, base=BASE_DELAY, cap=MAX_DELAY):
 
 
 def outcome(status):
-    """Classify one attempt by its HTTP status (0: no answer, e.g. refused or timed out).
+    """Classify one attempt by its HTTP status (0: no answer: refused, timed out).
 
     - ``SENT``: 2xx, the hub took it;
     - ``REFUSED``: any other 4xx: the hub refused these bytes (bad signature, invalid
