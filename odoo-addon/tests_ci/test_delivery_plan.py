@@ -2,6 +2,7 @@
 which chatter posts are responses (g_assistant_connector/tools)."""
 
 import unittest
+from datetime import datetime, timedelta
 
 from ._addons import load_tools
 
@@ -162,6 +163,43 @@ class TestDeliveryPlan(unittest.TestCase):
 
     def test_an_empty_outbox_is_idle(self):
         self.assertEqual(plan.run([], FakeHub()), plan.IDLE)
+
+
+class TestNextRun(unittest.TestCase):
+    ENDED = datetime(2026, 1, 8, 10, 30, 0)
+
+    def after(self, seconds):
+        return self.ENDED + timedelta(seconds=seconds)
+
+    def test_out_of_time_continues_at_once(self):
+        self.assertEqual(plan.next_run(plan.MORE, self.ENDED, 10), self.ENDED)
+
+    def test_a_hub_that_is_down_is_probed_one_interval_later(self):
+        self.assertEqual(
+            plan.next_run(plan.HUB_IS_DOWN, self.ENDED, 10), self.after(10)
+        )
+        # even when a retry time comes sooner: the probe covers it
+        self.assertEqual(
+            plan.next_run(plan.HUB_IS_DOWN, self.ENDED, 10, self.after(3)),
+            self.after(10),
+        )
+
+    def test_a_waiting_retry_gets_a_run_at_its_time(self):
+        for result in (plan.DONE, plan.IDLE):
+            with self.subTest(result=result):
+                self.assertEqual(
+                    plan.next_run(result, self.ENDED, 10, self.after(30)),
+                    self.after(30),
+                )
+                # never sooner than a probe interval after the last run
+                self.assertEqual(
+                    plan.next_run(result, self.ENDED, 10, self.after(1)),
+                    self.after(10),
+                )
+
+    def test_nothing_waiting_asks_for_no_run(self):
+        self.assertIsNone(plan.next_run(plan.DONE, self.ENDED, 10))
+        self.assertIsNone(plan.next_run(plan.IDLE, self.ENDED, 10))
 
 
 class TestMessageKind(unittest.TestCase):

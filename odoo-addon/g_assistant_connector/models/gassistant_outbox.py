@@ -13,8 +13,10 @@ How an event travels (see README "How delivery works"):
 3. after COMMIT, Odoo wakes its cron workers (``ir.cron._trigger``): the delivery cron
    sends the new rows within moments, in order, from a cron worker. The user's request
    never waits on the network and no thread is started;
-4. the same cron, every minute, retries what failed and probes a hub that was down; when
-   the hub answers again the whole backlog follows at once (``tools/delivery_plan``).
+4. a run that leaves work behind asks for its own next run (``ir.cron._trigger(at)``):
+   one probe interval later while the hub is down, at the next retry time when a
+   delivery waits for one; the cron also runs every minute. When the hub answers again
+   the whole backlog follows at once (``tools/delivery_plan``).
 
 Must never: send inside the user's transaction, start a thread, block a user on the
 hub, log the secret, the signature or personal data from the payload.
@@ -188,6 +190,10 @@ class GassistantOutbox(models.Model):
             "keep_sent_days": max(
                 1, _int_param(get, "keep_sent_days", DEFAULT_KEEP_SENT_DAYS)
             ),
+            "probe_interval": max(
+                backoff.MIN_PROBE_INTERVAL,
+                _int_param(get, "probe_interval", backoff.PROBE_INTERVAL),
+            ),
         }
 
     @api.model
@@ -314,13 +320,41 @@ class GassistantOutbox(models.Model):
         if cron:
             cron.sudo()._trigger()
 
+    @api.model
+    def _gassistant_schedule_run(self, at, since):
+        """Ask for a delivery run at ``at`` (UTC), unless one is already asked for.
+
+        Odoo keeps every trigger it is given, so a run that plans the next one first
+        looks for a trigger after ``since`` (the start of this run: Odoo removes the
+        older ones when the run ends) and no later than ``at``; one is enough.
+
+        A trigger due now wakes the cron workers at COMMIT. A later one does not: Odoo
+        17.0 runs it at the first moment its cron workers wake after ``at`` (any
+        trigger due now in a database of the same PostgreSQL server, or their poll,
+        once a minute).
+        """
+        cron = self.env.ref(CRON_XMLID, raise_if_not_found=False)
+        if not cron:
+            return
+        asked = self.env["ir.cron.trigger"].sudo().search_count(
+            [
+                ("cron_id", "=", cron.id),
+                ("call_at", ">", since),
+                ("call_at", "<=", at),
+            ],
+            limit=1,
+        )
+        if not asked:
+            cron.sudo()._trigger(at)
+
     # ------------------------------------------------------------------
     # Delivery (cron)
     # ------------------------------------------------------------------
 
     @api.model
     def _cron_gassistant_deliver(self, time_budget=RUN_BUDGET):
-        """Cron: send what the plan allows, oldest first (tools/delivery_plan).
+        """Cron: send what the plan allows, oldest first, then ask for the next run
+        (tools/delivery_plan).
 
         The only sender: Odoo runs one instance of a cron job at a time, so deliveries
         of one record cannot overtake each other. Returns how the run ended.
@@ -343,10 +377,23 @@ class GassistantOutbox(models.Model):
             lambda item, probe: by_id[item.id]._gassistant_send(config, probe),
             lambda: time.monotonic() < deadline,
         )
-        if result == delivery_plan.MORE or (
-            result == delivery_plan.DONE and len(rows) == RUN_READ_LIMIT
-        ):
-            self._gassistant_wake_cron()
+        if result == delivery_plan.DONE and len(rows) == RUN_READ_LIMIT:
+            result = delivery_plan.MORE  # the rows this run did not read
+        ended = fields.Datetime.now()
+        next_retry = None
+        if result in (delivery_plan.DONE, delivery_plan.IDLE):
+            waiting = self.search_fetch(
+                [("state", "=", "pending"), ("next_attempt_at", ">", ended)],
+                ["next_attempt_at"],
+                order="next_attempt_at",
+                limit=1,
+            )
+            next_retry = waiting.next_attempt_at or None
+        at = delivery_plan.next_run(
+            result, ended, config["probe_interval"], next_retry
+        )
+        if at:
+            self._gassistant_schedule_run(at, since=now)
         return result
 
     def _gassistant_plan_item(self, now):

@@ -13,7 +13,7 @@ import requests
 
 from odoo import _, api, fields, models
 
-from ..tools import signature
+from ..tools import backoff, signature
 from .gassistant_outbox import (
     DEFAULT_KEEP_SENT_DAYS,
     DEFAULT_TIMEOUT,
@@ -59,6 +59,16 @@ class ResConfigSettings(models.TransientModel):
         groups=ADMIN,
         help="Failed deliveries are retried with exponential backoff (30 s doubling "
         "up to 6 h); after this many attempts they are marked Failed.",
+    )
+    gassistant_probe_interval = fields.Integer(
+        string="Check a hub that is down every (seconds)",
+        config_parameter=PARAM_PREFIX + "probe_interval",
+        default=backoff.PROBE_INTERVAL,
+        groups=ADMIN,
+        help="While the hub does not answer, one request checks whether it is back "
+        "(not counted as an attempt); when it answers, the waiting deliveries follow "
+        "at once. At least 2 seconds. Odoo runs the check when its cron workers "
+        "wake, at the latest once a minute.",
     )
     gassistant_hub_user_id = fields.Many2one(
         comodel_name="res.users",

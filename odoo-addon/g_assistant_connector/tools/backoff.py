@@ -10,6 +10,12 @@ BASE_DELAY = 30
 MAX_DELAY = 6 * 3600
 DEFAULT_MAX_ATTEMPTS = 12
 
+# While the hub is down, a delivery run asks for the next one this many seconds after
+# it ends: one probe request (not counted as an attempt) per interval. The minimum keeps
+# a misconfigured interval from turning the cron into a busy loop.
+PROBE_INTERVAL = 10
+MIN_PROBE_INTERVAL = 2
+
 # What one attempt tells the outbox (see ``outcome``).
 SENT = "sent"
 REFUSED = "refused"

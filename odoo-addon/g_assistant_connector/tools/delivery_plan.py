@@ -15,10 +15,14 @@ Rules (README "How delivery works"):
   sent at once, oldest first (the catch-up); a delivery the hub itself failed on
   (``ROW_FAILED``) keeps its own retry time, and the later ones of its record wait
   behind it;
-- the run stops at the first sign that the hub is down again, or when its time is up.
+- the run stops at the first sign that the hub is down again, or when its time is up;
+- then it asks for the next run (``next_run``): at once when it stopped for time, one
+  probe interval later when the hub is down, at the next retry time when deliveries
+  wait for one, never when nothing waits (the next change wakes the cron).
 """
 
 from collections import namedtuple
+from datetime import timedelta
 
 from .backoff import HUB_DOWN, ROW_FAILED
 
@@ -77,3 +81,23 @@ def run(pending, send, time_left=lambda: True):
         if result == ROW_FAILED:
             held.add(item.key)
     return DONE
+
+
+def next_run(result, ended, probe_interval, next_retry=None):
+    """When the delivery cron should run again after a run that ended with ``result``.
+
+    :param ended: when the run ended (datetime)
+    :param probe_interval: seconds between two probes of a hub that is down
+    :param next_retry: the earliest retry time after ``ended`` of a pending delivery,
+        or None
+    :return: a datetime, or None when nothing waits
+    """
+    if result == MORE:
+        return ended
+    interval = timedelta(seconds=probe_interval)
+    if result == HUB_IS_DOWN:
+        return ended + interval
+    if next_retry is None:
+        return None
+    # never sooner than a probe interval: a run per retry time, not a busy loop
+    return max(next_retry, ended + interval)
