@@ -64,7 +64,7 @@ class TestPythonFiles(unittest.TestCase):
     def test_every_module_file_is_imported_by_its_package(self):
         # A model file missing from __init__.py is silently never loaded by Odoo.
         for addon in ADDONS:
-            for package in ("models", "tests", "tools"):
+            for package in ("controllers", "models", "tests", "tools"):
                 folder = addon / package
                 if not folder.is_dir():
                     continue
@@ -249,7 +249,8 @@ class TestAccessRules(unittest.TestCase):
 
     def test_the_outbox_is_admin_only(self):
         path = ROOT / "g_assistant_connector" / "security" / "ir.model.access.csv"
-        rows = list(csv.DictReader(path.open(encoding="utf-8")))
+        with path.open(encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
         outbox = [r for r in rows if r["model_id:id"] == "model_gassistant_outbox"]
         self.assertEqual({r["group_id:id"] for r in outbox}, {"base.group_system"})
 

@@ -4,6 +4,7 @@ from . import test_delivery
 from . import test_delivery_order
 from . import test_outbox_retry
 from . import test_next_run
+from . import test_hub_ready
 from . import test_message_posted
 from . import test_housekeeping
 from . import test_settings
