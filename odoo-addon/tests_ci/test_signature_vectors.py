@@ -7,10 +7,9 @@ TypeScript verifier is tested against, so the two sides cannot drift apart.
 import json
 import unittest
 
-from ._addons import VECTORS, load_backoff_module, load_signature_module
+from ._addons import VECTORS, load_tools
 
-signature = load_signature_module()
-backoff = load_backoff_module()
+signature = load_tools().signature
 
 
 class TestSharedVectors(unittest.TestCase):
@@ -71,22 +70,6 @@ class TestSharedVectors(unittest.TestCase):
             signature.encode_body({"a": "سارة", "b": [1, 2.5]}),
             '{"a":"سارة","b":[1,2.5]}'.encode("utf-8"),
         )
-
-
-class TestBackoff(unittest.TestCase):
-    def test_delays_double_from_30s_and_stop_at_6h(self):
-        self.assertEqual(
-            [backoff.retry_delay(n) for n in range(1, 7)], [30, 60, 120, 240, 480, 960]
-        )
-        self.assertEqual(backoff.retry_delay(30), 6 * 3600)
-
-    def test_which_statuses_are_retried(self):
-        retried = [
-            s
-            for s in (400, 401, 404, 408, 409, 422, 425, 429, 500, 503)
-            if backoff.is_retryable_status(s)
-        ]
-        self.assertEqual(retried, [408, 425, 429, 500, 503])
 
 
 if __name__ == "__main__":

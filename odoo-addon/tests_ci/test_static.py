@@ -6,10 +6,19 @@ broken XML file, a manifest listing a missing file, a malformed access CSV.
 
 import csv
 import re
+import struct
 import unittest
 import xml.etree.ElementTree as ET
 
-from ._addons import ADDONS, ODOO_MODELS, ROOT, defined_models, manifest, python_files
+from ._addons import (
+    ADDONS,
+    ODOO_MODELS,
+    ROOT,
+    defined_models,
+    load_readme_builder,
+    manifest,
+    python_files,
+)
 
 REQUIRED_KEYS = {
     "name",
@@ -55,7 +64,7 @@ class TestPythonFiles(unittest.TestCase):
     def test_every_module_file_is_imported_by_its_package(self):
         # A model file missing from __init__.py is silently never loaded by Odoo.
         for addon in ADDONS:
-            for package in ("models", "tests", "tools"):
+            for package in ("controllers", "models", "tests", "tools"):
                 folder = addon / package
                 if not folder.is_dir():
                     continue
@@ -67,10 +76,26 @@ class TestPythonFiles(unittest.TestCase):
                         self.assertIn("import %s\n" % path.stem, init)
 
     def test_pure_helpers_never_import_odoo(self):
-        for name in ("signature.py", "backoff.py"):
-            source = (ROOT / "g_assistant_connector" / "tools" / name).read_text()
-            with self.subTest(name=name):
+        # CI loads tools/ without Odoo (test_delivery_plan, test_signature_vectors)
+        files = sorted((ROOT / "g_assistant_connector" / "tools").glob("*.py"))
+        self.assertGreaterEqual(len(files), 5)
+        for path in files:
+            with self.subTest(name=path.name):
+                source = path.read_text(encoding="utf-8")
                 self.assertNotRegex(source, r"(?m)^\s*(from|import)\s+odoo")
+
+    def test_no_thread_is_started(self):
+        # Delivery runs in the cron woken at commit, never in a thread of its own
+        # (the tests import threading only to prove that).
+        for addon in ADDONS:
+            for path in python_files(addon):
+                if "tests" in path.relative_to(addon).parts:
+                    continue
+                with self.subTest(path=str(path.relative_to(ROOT))):
+                    self.assertNotRegex(
+                        path.read_text(encoding="utf-8"),
+                        r"(?m)^\s*(import threading|from threading )",
+                    )
 
 
 class TestXmlFiles(unittest.TestCase):
@@ -124,6 +149,21 @@ class TestManifests(unittest.TestCase):
         data = manifest(ROOT / "g_assistant_connector")["data"]
         self.assertEqual(data[0], "security/ir.model.access.csv")
 
+    def test_migrations_are_named_after_a_version_not_above_the_manifest(self):
+        for addon in ADDONS:
+            version = manifest(addon)["version"]
+            folder = addon / "migrations"
+            if not folder.is_dir():
+                continue
+            for step in folder.iterdir():
+                with self.subTest(step=str(step.relative_to(ROOT))):
+                    self.assertRegex(step.name, VERSION)
+                    self.assertLessEqual(_version(step.name), _version(version))
+                    scripts = [p.name for p in step.glob("*.py")]
+                    self.assertTrue(scripts)
+                    for name in scripts:
+                        self.assertRegex(name, r"^(pre|post|end)-[a-z_]+\.py$")
+
     def test_sale_part_is_a_separate_auto_installed_module(self):
         core = manifest(ROOT / "g_assistant_connector")
         sale = manifest(ROOT / "g_assistant_connector_sale")
@@ -131,6 +171,40 @@ class TestManifests(unittest.TestCase):
         self.assertNotIn("sale_crm", core["depends"])
         self.assertIn("g_assistant_connector", sale["depends"])
         self.assertTrue(sale["auto_install"])
+
+
+def _version(text):
+    return tuple(int(part) for part in text.split("."))
+
+
+class TestOcaLayout(unittest.TestCase):
+    def test_each_module_has_an_icon_an_index_and_a_readme(self):
+        for addon in ADDONS:
+            with self.subTest(addon=addon.name):
+                icon = (addon / "static" / "description" / "icon.png").read_bytes()
+                self.assertEqual(icon[:8], b"\x89PNG\r\n\x1a\n")
+                width, height = struct.unpack(">II", icon[16:24])  # IHDR
+                self.assertEqual((width, height), (128, 128))
+                index = (addon / "static" / "description" / "index.html").read_text(
+                    encoding="utf-8"
+                )
+                self.assertIn("<html", index)
+                readme = (addon / "README.rst").read_text(encoding="utf-8")
+                self.assertIn(manifest(addon)["name"], index)
+                for fragment in ("DESCRIPTION.md", "USAGE.md", "CONTRIBUTORS.md"):
+                    self.assertTrue((addon / "readme" / fragment).is_file(), fragment)
+                for section in ("Usage", "Bug Tracker", "Credits", "Contributors"):
+                    self.assertIn("\n%s\n" % section, readme)
+
+    def test_readme_is_generated_from_the_fragments(self):
+        builder = load_readme_builder()
+        for addon in ADDONS:
+            with self.subTest(addon=addon.name):
+                self.assertEqual(
+                    (addon / "README.rst").read_text(encoding="utf-8"),
+                    builder.build_readme(addon),
+                    "README.rst is stale: run python3 odoo-addon/oca_readme.py",
+                )
 
 
 class TestAccessRules(unittest.TestCase):
@@ -175,7 +249,8 @@ class TestAccessRules(unittest.TestCase):
 
     def test_the_outbox_is_admin_only(self):
         path = ROOT / "g_assistant_connector" / "security" / "ir.model.access.csv"
-        rows = list(csv.DictReader(path.open(encoding="utf-8")))
+        with path.open(encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
         outbox = [r for r in rows if r["model_id:id"] == "model_gassistant_outbox"]
         self.assertEqual({r["group_id:id"] for r in outbox}, {"base.group_system"})
 

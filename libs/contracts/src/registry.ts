@@ -1,6 +1,6 @@
 // One table from event type to schema; everything else (types, validators) is derived from it.
 import type { Static } from 'typebox'
-import { FormSubmitted, MetaLeadgen, OdooLead, OdooOrder, WhatsAppMessage } from './events/inbound.js'
+import { FormSubmitted, MetaLeadgen, OdooLead, OdooLeadMessagePosted, OdooOrder, WhatsAppMessage } from './events/inbound.js'
 import { LeadRejected, LeadScored, LeadSynced } from './events/lead.js'
 import { NotificationDelivered, NotificationFailed, NotificationRequested } from './events/notification.js'
 
@@ -9,6 +9,7 @@ export const EventSchemas = {
   'inbound.whatsapp.message.v1': WhatsAppMessage,
   'inbound.form.submitted.v1': FormSubmitted,
   'inbound.odoo.lead.v1': OdooLead,
+  'inbound.odoo.lead.message_posted.v1': OdooLeadMessagePosted,
   'inbound.odoo.order.v1': OdooOrder,
   'lead.synced.v1': LeadSynced,
   'lead.rejected.v1': LeadRejected,
@@ -25,6 +26,7 @@ export const EventType = {
   WhatsAppMessage: 'inbound.whatsapp.message.v1',
   FormSubmitted: 'inbound.form.submitted.v1',
   OdooLead: 'inbound.odoo.lead.v1',
+  OdooLeadMessagePosted: 'inbound.odoo.lead.message_posted.v1',
   OdooOrder: 'inbound.odoo.order.v1',
   LeadSynced: 'lead.synced.v1',
   LeadRejected: 'lead.rejected.v1',

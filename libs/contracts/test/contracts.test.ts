@@ -47,6 +47,12 @@ const validData: { [T in EventTypeName]: DataOf<T> } = {
     occurredAt: '2026-01-08T10:30:00.000Z',
     lead: { id: 123, name: 'استفسار عن الباقة الذهبية', stage: { id: 2, name: 'Qualified' }, writeDate: '2026-01-08 10:30:00' },
   },
+  'inbound.odoo.lead.message_posted.v1': {
+    database: 'crm',
+    occurredAt: '2026-01-08T10:41:07.000Z',
+    lead: { id: 123, name: 'استفسار عن الباقة الذهبية', user: { id: 2, name: 'سارة خالد' } },
+    message: { id: 5120, kind: 'note', user: { id: 2, name: 'سارة خالد', email: 'sara@example.sa' } },
+  },
   'inbound.odoo.order.v1': {
     action: 'order.quotation_sent',
     database: 'crm',

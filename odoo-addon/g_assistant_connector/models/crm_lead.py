@@ -3,11 +3,13 @@
 """crm.lead: the fields the hub writes, and the lead events it is told about.
 
 Must never send anything itself: it only calls ``gassistant.outbox._gassistant_notify``,
-which defers everything to the commit.
+which defers everything to the commit. Must never put a chatter message's body in an
+event: ``lead.message_posted`` says who answered, how and when, nothing more.
 """
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 
+from ..tools.message_kind import response_kind
 from .gassistant_outbox import iso_utc, named_ref, text, user_ref
 
 # Changes that make a "lead.updated" (stage and active have their own events).
@@ -94,6 +96,38 @@ class CrmLead(models.Model):
             event = lead._gassistant_event_for(changed)
             outbox._gassistant_notify(lead, event, changed)
         return result
+
+    def _message_post_after_hook(self, message, msg_vals):
+        result = super()._message_post_after_hook(message, msg_vals)
+        kind = response_kind(
+            message.message_type,
+            bool(message.mail_activity_type_id),
+            message.subtype_id.internal,
+        )
+        if kind:
+            user = self._gassistant_responder(message)
+            if user:
+                self.env["gassistant.outbox"]._gassistant_notify(
+                    self,
+                    "lead.message_posted",
+                    message={"id": message.id, "kind": kind, "user_id": user.id},
+                )
+        return result
+
+    def _gassistant_responder(self, message):
+        """The internal user behind ``message``, if it counts as a response.
+
+        The author decides, not the session: an email a salesperson sends from their
+        mailbox arrives through the mail gateway as OdooBot. Not a response: a message
+        of a customer or portal user, of OdooBot, or of the hub's own user (its notes on
+        the leads it syncs are not anyone answering the customer).
+        """
+        users = message.sudo().author_id.user_ids.filtered(lambda u: not u.share)
+        user = self.env.user if self.env.user in users else users[:1]
+        hub_user_id = self.env["gassistant.outbox"]._gassistant_config()["hub_user_id"]
+        if not user or user.id in (SUPERUSER_ID, hub_user_id):
+            return self.env["res.users"]
+        return user
 
     def _gassistant_event_for(self, changed):
         """Name of the event for a change of the fields ``changed`` on this lead."""

@@ -8,38 +8,59 @@ How an event travels (see README "How delivery works"):
    cursor (``cr.precommit.data``), nothing is written or sent yet;
 2. just before COMMIT (precommit hook) the events of the transaction are coalesced (one
    per record), their payloads built from the final values and inserted as outbox rows
-   in the same transaction: a rolled-back change leaves no row and sends nothing;
-3. after COMMIT (postcommit hook) a background thread with its own cursor sends the
-   new rows, so the user never waits on the network;
-4. a cron retries what failed, with exponential backoff, until a limit.
+   in the same transaction, together with a trigger of the delivery cron: a rolled-back
+   change leaves no row, no trigger and sends nothing;
+3. after COMMIT, Odoo wakes its cron workers (``ir.cron._trigger``): the delivery cron
+   sends the new rows within moments, in order, from a cron worker. The user's request
+   never waits on the network and no thread is started;
+4. a run that leaves work behind asks for its own next run (``ir.cron._trigger(at)``):
+   one probe interval later while the hub is down, at the next retry time when a
+   delivery waits for one; the cron also runs every minute. When the hub answers again
+   the whole backlog follows at once (``tools/delivery_plan``).
 
-Must never: send inside the user's transaction, block a user on the hub, log the
-secret, the signature or personal data from the payload.
+Must never: send inside the user's transaction, start a thread, block a user on the
+hub, log the secret, the signature or personal data from the payload.
 """
 
 import logging
-import threading
+import time
 import uuid
 from calendar import timegm
 from datetime import timedelta
 
 import requests
 
-from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo import _, api, fields, models
 
-from ..tools import backoff, signature
+from ..tools import backoff, delivery_plan, signature
 
 _logger = logging.getLogger(__name__)
 
 PARAM_PREFIX = "g_assistant_connector."
 PRECOMMIT_KEY = "gassistant.pending"
-POSTCOMMIT_KEY = "gassistant.outbox_ids"
-USER_AGENT = "G-Assistant-Odoo-Connector/1.0"
+CRON_XMLID = "g_assistant_connector.ir_cron_gassistant_outbox_deliver"
+USER_AGENT = "G-Assistant-Odoo-Connector/1.1"
 DEFAULT_TIMEOUT = 10
+DEFAULT_KEEP_SENT_DAYS = 30
+# One delivery run stops starting requests after this many seconds and triggers the
+# next run: a cron job must stay far below Odoo's time limits (limit_time_real_cron),
+# and its transaction commits the outcome of every request it made.
+RUN_BUDGET = 30
+# Pending rows one run considers; the next run sees the rest.
+RUN_READ_LIMIT = 10000
+# What a run reads of every pending row (``_gassistant_plan_item``).
+PLAN_FIELDS = [
+    "res_model",
+    "res_id",
+    "next_attempt_at",
+    "last_attempt_at",
+    "last_status_code",
+]
 
 # When several events hit the same record in one transaction only one is sent: the
 # most significant one (created > won/lost > stage_changed > updated). Equal ranks: the
 # later event wins (e.g. an order sent then confirmed in one transaction → confirmed).
+# ``lead.message_posted`` is never merged with these: it says something else.
 EVENT_RANK = {
     "lead.created": 50,
     "lead.won": 40,
@@ -75,6 +96,13 @@ def text(value):
     return value or None
 
 
+def _int_param(get, key, default):
+    try:
+        return int(get(PARAM_PREFIX + key) or default)
+    except ValueError:
+        return default
+
+
 class GassistantOutbox(models.Model):
     _name = "gassistant.outbox"
     _description = "G-Assistant Webhook Delivery"
@@ -107,13 +135,22 @@ class GassistantOutbox(models.Model):
         help="Pending: waiting for its first or next attempt. Sent: the hub answered "
         "2xx. Failed: refused by the hub (4xx) or retry limit reached; retry by hand.",
     )
-    attempts = fields.Integer(readonly=True, default=0)
+    attempts = fields.Integer(
+        readonly=True,
+        default=0,
+        help="Attempts counted towards the retry limit. A request that only checks "
+        "whether a hub that was down is back is not counted.",
+    )
     next_attempt_at = fields.Datetime(
         string="Next Attempt", readonly=True, index=True, default=fields.Datetime.now
     )
     last_attempt_at = fields.Datetime(string="Last Attempt", readonly=True)
     sent_at = fields.Datetime(string="Sent On", readonly=True)
-    last_status_code = fields.Integer(string="Last HTTP Status", readonly=True)
+    last_status_code = fields.Integer(
+        string="Last HTTP Status",
+        readonly=True,
+        help="0 when the hub could not be reached (refused, timed out).",
+    )
     last_error = fields.Text(readonly=True)
 
     # ------------------------------------------------------------------
@@ -129,6 +166,7 @@ class GassistantOutbox(models.Model):
             "lead.stage_changed",
             "lead.won",
             "lead.lost",
+            "lead.message_posted",
         ]
 
     @api.model
@@ -139,32 +177,51 @@ class GassistantOutbox(models.Model):
             enabled_events = set(self._gassistant_events())
         else:
             enabled_events = {e.strip() for e in events.split(",") if e.strip()}
-        try:
-            timeout = int(get(PARAM_PREFIX + "timeout") or DEFAULT_TIMEOUT)
-        except ValueError:
-            timeout = DEFAULT_TIMEOUT
-        try:
-            max_attempts = int(
-                get(PARAM_PREFIX + "max_attempts") or backoff.DEFAULT_MAX_ATTEMPTS
-            )
-        except ValueError:
-            max_attempts = backoff.DEFAULT_MAX_ATTEMPTS
         return {
             "enabled": bool(get(PARAM_PREFIX + "enabled")),
             "url": (get(PARAM_PREFIX + "webhook_url") or "").strip(),
             "secret": get(PARAM_PREFIX + "webhook_secret") or "",
             "events": enabled_events,
-            "timeout": max(1, timeout),
-            "max_attempts": max(1, max_attempts),
+            "timeout": max(1, _int_param(get, "timeout", DEFAULT_TIMEOUT)),
+            "max_attempts": max(
+                1, _int_param(get, "max_attempts", backoff.DEFAULT_MAX_ATTEMPTS)
+            ),
+            "hub_user_id": _int_param(get, "hub_user_id", 0),
+            "keep_sent_days": max(
+                1, _int_param(get, "keep_sent_days", DEFAULT_KEEP_SENT_DAYS)
+            ),
+            "probe_interval": max(
+                backoff.MIN_PROBE_INTERVAL,
+                _int_param(get, "probe_interval", backoff.PROBE_INTERVAL),
+            ),
         }
+
+    @api.model
+    def _gassistant_enable_events(self, events):
+        """Switch ``events`` on in a saved event list (used when a version adds events).
+
+        An administrator who saved the settings before an event existed never chose to
+        leave it off; a list never saved already means "every event".
+        """
+        config_parameter = self.env["ir.config_parameter"].sudo()
+        saved = config_parameter.get_param(PARAM_PREFIX + "events")
+        if saved is False:
+            return
+        enabled = [e.strip() for e in saved.split(",") if e.strip()]
+        enabled += [e for e in events if e not in enabled]
+        config_parameter.set_param(PARAM_PREFIX + "events", ",".join(enabled))
 
     # ------------------------------------------------------------------
     # Enqueueing: remember in the transaction, write at precommit
     # ------------------------------------------------------------------
 
     @api.model
-    def _gassistant_notify(self, records, event, changed=()):
-        """Announce ``event`` for ``records`` once the current transaction commits."""
+    def _gassistant_notify(self, records, event, changed=(), message=None):
+        """Announce ``event`` for ``records`` once the current transaction commits.
+
+        :param message: for ``lead.message_posted`` only: ``{"id", "kind", "user_id"}``
+            of the chatter message; the first one of a transaction is kept per record
+        """
         if not records or self.env.context.get("gassistant_skip_webhook"):
             return
         config = self._gassistant_config()
@@ -176,9 +233,14 @@ class GassistantOutbox(models.Model):
             pending = cr.precommit.data[PRECOMMIT_KEY] = {}
             outbox = self.sudo()
             cr.precommit.add(outbox._gassistant_flush_pending)
+        if message:
+            for record in records:
+                key = (record._name, record.id, "message")
+                pending.setdefault(key, {"event": event, "message": message})
+            return
         rank = EVENT_RANK.get(event, 30)
         for record in records:
-            key = (record._name, record.id)
+            key = (record._name, record.id, "state")
             previous = pending.get(key)
             fields_changed = set(changed)
             if previous:
@@ -189,7 +251,7 @@ class GassistantOutbox(models.Model):
             pending[key] = {"event": event, "rank": rank, "changed": fields_changed}
 
     def _gassistant_flush_pending(self):
-        """Precommit hook: turn the transaction's events into outbox rows."""
+        """Precommit hook: the transaction's events become outbox rows; wake the cron."""
         cr = self.env.cr
         pending = cr.precommit.data.pop(PRECOMMIT_KEY, None)
         if not pending:
@@ -198,7 +260,7 @@ class GassistantOutbox(models.Model):
         # same (source-language) names whoever made the change.
         env = self.env(context={}, su=True)
         vals_list = []
-        for (model, res_id), item in pending.items():
+        for (model, res_id, _kind), item in pending.items():
             record = env[model].browse(res_id).exists()
             if not record:  # created and deleted in the same transaction
                 continue
@@ -211,10 +273,12 @@ class GassistantOutbox(models.Model):
                 "model": model,
                 "record": record._gassistant_webhook_record(),
                 # a creation has no "before": nothing changed from the hub's view
-                "changed": []
-                if item["event"].endswith(".created")
-                else sorted(item["changed"]),
+                "changed": sorted(item.get("changed", ()))
+                if not item["event"].endswith(".created")
+                else [],
             }
+            if "message" in item:
+                payload["message"] = self._gassistant_message_payload(item["message"])
             vals_list.append(
                 {
                     "uuid": delivery_id,
@@ -226,79 +290,133 @@ class GassistantOutbox(models.Model):
             )
         if not vals_list:
             return
-        rows = env["gassistant.outbox"].create(vals_list)
+        env["gassistant.outbox"].create(vals_list)
+        self._gassistant_wake_cron()
+        # precommit hooks run after the ORM's own flush: write our rows now
         env.flush_all()
-        ids = cr.postcommit.data.get(POSTCOMMIT_KEY)
-        if ids is None:
-            ids = cr.postcommit.data[POSTCOMMIT_KEY] = []
-            cr.postcommit.add(self._gassistant_after_commit)
-        ids.extend(rows.ids)
-
-    def _gassistant_after_commit(self):
-        """Postcommit hook: send the committed rows without holding the user."""
-        ids = self.env.cr.postcommit.data.pop(POSTCOMMIT_KEY, [])
-        if ids:
-            self._gassistant_dispatch(ids)
 
     @api.model
-    def _gassistant_dispatch(self, ids):
-        """Send ``ids`` from a daemon thread with its own cursor.
+    def _gassistant_message_payload(self, message):
+        """The ``message`` object of a ``lead.message_posted`` webhook: who, what kind,
+        when. Never the body, subject or recipients: personal data stays in Odoo."""
+        env = self.env(context={}, su=True)
+        posted = env["mail.message"].browse(message["id"]).exists()
+        return {
+            "id": message["id"],
+            "kind": message["kind"],
+            "user": user_ref(env["res.users"].browse(message["user_id"])),
+            "date": iso_utc(posted.date if posted else fields.Datetime.now()),
+        }
 
-        If the thread cannot finish (process recycled, hub down) the rows stay pending
-        and the cron sends them: the thread is a fast path, never the only path.
-        Tests replace this method to run the delivery inline.
+    @api.model
+    def _gassistant_wake_cron(self):
+        """Run the delivery cron as soon as this transaction commits.
+
+        ``_trigger`` writes an ``ir.cron.trigger`` row in this transaction and, after
+        COMMIT, notifies the cron workers (PostgreSQL NOTIFY): they start the job at
+        once instead of at its next minute. A rollback drops the trigger with the change.
         """
-        registry = self.env.registry
-        dbname = self.env.cr.dbname
+        cron = self.env.ref(CRON_XMLID, raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger()
 
-        def run():
-            try:
-                with registry.cursor() as cr:
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    env["gassistant.outbox"].browse(ids)._gassistant_deliver()
-            except Exception:
-                _logger.exception("G-Assistant: background webhook delivery crashed")
+    @api.model
+    def _gassistant_schedule_run(self, at, since):
+        """Ask for a delivery run at ``at`` (UTC), unless one is already asked for.
 
-        thread = threading.Thread(target=run, name="gassistant-webhook", daemon=True)
-        thread.dbname = dbname  # lets Odoo's log formatter name the database
-        thread.start()
-        return thread
+        Odoo keeps every trigger it is given, so a run that plans the next one first
+        looks for a trigger after ``since`` (the start of this run: Odoo removes the
+        older ones when the run ends) and no later than ``at``; one is enough.
 
-    # ------------------------------------------------------------------
-    # Delivery
-    # ------------------------------------------------------------------
-
-    def _gassistant_lock_pending(self):
-        """Rows of ``self`` still pending that no other transaction is sending."""
-        if not self.ids:
-            return self.browse()
-        self.flush_model(["state"])
-        self.env.cr.execute(
-            "SELECT id FROM gassistant_outbox WHERE id IN %s AND state = 'pending' "
-            "ORDER BY id FOR UPDATE SKIP LOCKED",
-            [tuple(self.ids)],
+        A trigger due now wakes the cron workers at COMMIT. A later one does not: Odoo
+        17.0 runs it at the first moment its cron workers wake after ``at`` (any
+        trigger due now in a database of the same PostgreSQL server, or their poll,
+        once a minute).
+        """
+        cron = self.env.ref(CRON_XMLID, raise_if_not_found=False)
+        if not cron:
+            return
+        asked = self.env["ir.cron.trigger"].sudo().search_count(
+            [
+                ("cron_id", "=", cron.id),
+                ("call_at", ">", since),
+                ("call_at", "<=", at),
+            ],
+            limit=1,
         )
-        return self.browse([row[0] for row in self.env.cr.fetchall()])
+        if not asked:
+            cron.sudo()._trigger(at)
 
-    def _gassistant_deliver(self):
-        """Send the pending rows of ``self`` in creation order.
+    # ------------------------------------------------------------------
+    # Delivery (cron)
+    # ------------------------------------------------------------------
 
-        Stops at the first retryable failure: the hub is probably down, and trying the
-        rest now would only slow this run and reorder events. Returns the rows sent.
+    @api.model
+    def _cron_gassistant_deliver(self, time_budget=RUN_BUDGET):
+        """Cron: send what the plan allows, oldest first, then ask for the next run
+        (tools/delivery_plan).
+
+        The only sender: Odoo runs one instance of a cron job at a time, so deliveries
+        of one record cannot overtake each other. Returns how the run ended.
         """
         config = self._gassistant_config()
-        sent = self.browse()
         if not config["enabled"] or not config["url"] or not config["secret"]:
-            return sent
-        for row in self._gassistant_lock_pending():
-            if row._gassistant_send(config):
-                sent |= row
-            elif row.state == "pending":
-                break
-        return sent
+            return delivery_plan.IDLE
+        now = fields.Datetime.now()
+        # Only what the plan needs: bodies are read a batch at a time when sent.
+        rows = self.search_fetch(
+            [("state", "=", "pending")],
+            PLAN_FIELDS,
+            order="id",
+            limit=RUN_READ_LIMIT,
+        )
+        by_id = {row.id: row for row in rows}
+        deadline = time.monotonic() + time_budget
+        result = delivery_plan.run(
+            [row._gassistant_plan_item(now) for row in rows],
+            lambda item, probe: by_id[item.id]._gassistant_send(config, probe),
+            lambda: time.monotonic() < deadline,
+        )
+        if result == delivery_plan.DONE and len(rows) == RUN_READ_LIMIT:
+            result = delivery_plan.MORE  # the rows this run did not read
+        ended = fields.Datetime.now()
+        next_retry = None
+        if result in (delivery_plan.DONE, delivery_plan.IDLE):
+            waiting = self.search_fetch(
+                [("state", "=", "pending"), ("next_attempt_at", ">", ended)],
+                ["next_attempt_at"],
+                order="next_attempt_at",
+                limit=1,
+            )
+            next_retry = waiting.next_attempt_at or None
+        at = delivery_plan.next_run(
+            result, ended, config["probe_interval"], next_retry
+        )
+        if at:
+            self._gassistant_schedule_run(at, since=now)
+        return result
 
-    def _gassistant_send(self, config):
-        """One attempt for one row; records the outcome. True when the hub took it."""
+    def _gassistant_plan_item(self, now):
+        """This row as ``delivery_plan`` sees it."""
+        self.ensure_one()
+        hub_failed = (
+            not self.last_attempt_at
+            or backoff.outcome(self.last_status_code) == backoff.HUB_DOWN
+        )
+        return delivery_plan.Pending(
+            id=self.id,
+            key=(self.res_model, self.res_id),
+            due=not self.next_attempt_at or self.next_attempt_at <= now,
+            hub_failed=hub_failed,
+            probe_ok=hub_failed and self.last_status_code != 429,
+        )
+
+    def _gassistant_send(self, config, probe=False):
+        """One attempt for one row; records it and returns its ``backoff.outcome``.
+
+        :param probe: the attempt only checks whether a hub that was down is back: a
+            failure is recorded but neither counted nor moves the next attempt
+        """
         self.ensure_one()
         body = self.body.encode("utf-8")
         now = fields.Datetime.now()
@@ -322,60 +440,86 @@ class GassistantOutbox(models.Model):
                 retry_after = _retry_after(response)
         except requests.RequestException as exc:
             error = "%s: %s" % (type(exc).__name__, exc)
+        result = backoff.outcome(status)
         vals = {
-            "attempts": self.attempts + 1,
             "last_attempt_at": now,
             "last_status_code": status,
             "last_error": error,
         }
-        if not error:
-            vals.update(state="sent", sent_at=now, next_attempt_at=False)
+        if result == backoff.SENT:
+            vals.update(
+                state="sent",
+                sent_at=now,
+                next_attempt_at=False,
+                attempts=self.attempts + 1,
+            )
             _logger.info(
                 "G-Assistant: delivered %s %s (HTTP %s)", self.event, self.uuid, status
             )
-        elif status and not backoff.is_retryable_status(status):
-            vals.update(state="failed", next_attempt_at=False)
+        elif result == backoff.REFUSED:
+            vals.update(
+                state="failed", next_attempt_at=False, attempts=self.attempts + 1
+            )
             _logger.warning(
                 "G-Assistant: hub refused %s %s (HTTP %s); not retried",
                 self.event,
                 self.uuid,
                 status,
             )
-        elif vals["attempts"] >= config["max_attempts"]:
-            vals.update(state="failed", next_attempt_at=False)
+        elif probe:
+            _logger.info(
+                "G-Assistant: hub still unavailable (%s); %s %s waits",
+                status or "no answer",
+                self.event,
+                self.uuid,
+            )
+        else:
+            vals.update(self._gassistant_retry_vals(config, now, retry_after))
+        self.write(vals)
+        return result
+
+    def _gassistant_retry_vals(self, config, now, retry_after):
+        """A counted failed attempt: schedule the next one, or give up at the limit."""
+        attempts = self.attempts + 1
+        if attempts >= config["max_attempts"]:
             _logger.warning(
                 "G-Assistant: giving up %s %s after %s attempts",
                 self.event,
                 self.uuid,
-                vals["attempts"],
+                attempts,
             )
-        else:
-            delay = max(backoff.retry_delay(vals["attempts"]), retry_after)
-            vals["next_attempt_at"] = now + timedelta(
-                seconds=min(delay, backoff.MAX_DELAY)
-            )
-            _logger.info(
-                "G-Assistant: delivery of %s %s failed (attempt %s), retry at %s",
-                self.event,
-                self.uuid,
-                vals["attempts"],
-                vals["next_attempt_at"],
-            )
-        self.write(vals)
-        return not error
+            return {"attempts": attempts, "state": "failed", "next_attempt_at": False}
+        delay = min(max(backoff.retry_delay(attempts), retry_after), backoff.MAX_DELAY)
+        next_attempt_at = now + timedelta(seconds=delay)
+        _logger.info(
+            "G-Assistant: delivery of %s %s failed (attempt %s), retry at %s",
+            self.event,
+            self.uuid,
+            attempts,
+            next_attempt_at,
+        )
+        return {"attempts": attempts, "next_attempt_at": next_attempt_at}
 
-    @api.model
-    def _cron_gassistant_deliver(self, limit=50):
-        """Cron: send what is due, oldest first; re-trigger itself if more is due."""
-        now = fields.Datetime.now()
-        domain = [("state", "=", "pending"), ("next_attempt_at", "<=", now)]
-        due = self.search(domain, order="id", limit=limit)
-        sent = due._gassistant_deliver()
-        if sent == due and len(due) == limit and self.search_count(domain):
-            self.env.ref(
-                "g_assistant_connector.ir_cron_gassistant_outbox_deliver"
-            )._trigger()
-        return sent
+    # ------------------------------------------------------------------
+    # Housekeeping
+    # ------------------------------------------------------------------
+
+    @api.autovacuum
+    def _gc_sent_deliveries(self):
+        """Daily: remove sent rows older than the configured age (default 30 days).
+
+        Their bodies hold the leads' emails and phone numbers, which must not outlive
+        their use. Pending and failed rows are kept: they still need the hub or a human.
+        """
+        days = self._gassistant_config()["keep_sent_days"]
+        cutoff = fields.Datetime.now() - timedelta(days=days)
+        rows = self.search(
+            [("state", "=", "sent"), ("sent_at", "<", cutoff)],
+            limit=models.GC_UNLINK_LIMIT,
+        )
+        if len(rows) >= models.GC_UNLINK_LIMIT:
+            self.env.ref("base.autovacuum_job")._trigger()
+        rows.unlink()
 
     # ------------------------------------------------------------------
     # Actions
@@ -393,9 +537,7 @@ class GassistantOutbox(models.Model):
             }
         )
         if todo:
-            self.env.ref(
-                "g_assistant_connector.ir_cron_gassistant_outbox_deliver"
-            )._trigger()
+            self._gassistant_wake_cron()
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

@@ -13,8 +13,9 @@ import requests
 
 from odoo import _, api, fields, models
 
-from ..tools import signature
+from ..tools import backoff, signature
 from .gassistant_outbox import (
+    DEFAULT_KEEP_SENT_DAYS,
     DEFAULT_TIMEOUT,
     PARAM_PREFIX,
     USER_AGENT,
@@ -59,6 +60,34 @@ class ResConfigSettings(models.TransientModel):
         help="Failed deliveries are retried with exponential backoff (30 s doubling "
         "up to 6 h); after this many attempts they are marked Failed.",
     )
+    gassistant_probe_interval = fields.Integer(
+        string="Check a hub that is down every (seconds)",
+        config_parameter=PARAM_PREFIX + "probe_interval",
+        default=backoff.PROBE_INTERVAL,
+        groups=ADMIN,
+        help="While the hub does not answer, one request checks whether it is back "
+        "(not counted as an attempt); when it answers, the waiting deliveries follow "
+        "at once. At least 2 seconds. Odoo runs the check when its cron workers "
+        "wake, at the latest once a minute.",
+    )
+    gassistant_hub_user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Hub User",
+        config_parameter=PARAM_PREFIX + "hub_user_id",
+        groups=ADMIN,
+        domain=[("share", "=", False)],
+        help="The user the hub logs in as (its ODOO_USER). Its chatter notes on the "
+        "leads it syncs are not announced as a response to the customer.",
+    )
+    gassistant_keep_sent_days = fields.Integer(
+        string="Keep sent deliveries (days)",
+        config_parameter=PARAM_PREFIX + "keep_sent_days",
+        default=DEFAULT_KEEP_SENT_DAYS,
+        groups=ADMIN,
+        help="Sent deliveries older than this are removed every day (their bodies "
+        "hold emails and phone numbers). Pending and failed deliveries are never "
+        "removed.",
+    )
     gassistant_event_lead_created = fields.Boolean(string="Lead created", groups=ADMIN)
     gassistant_event_lead_updated = fields.Boolean(
         string="Lead updated (salesperson, probability, expected revenue)",
@@ -71,6 +100,10 @@ class ResConfigSettings(models.TransientModel):
     gassistant_event_lead_lost = fields.Boolean(
         string="Lead lost or archived", groups=ADMIN
     )
+    gassistant_event_lead_message_posted = fields.Boolean(
+        string="Lead answered (message, note, email or activity done by a user)",
+        groups=ADMIN,
+    )
 
     @api.model
     def _gassistant_event_fields(self):
@@ -81,6 +114,7 @@ class ResConfigSettings(models.TransientModel):
             "gassistant_event_lead_stage_changed": "lead.stage_changed",
             "gassistant_event_lead_won": "lead.won",
             "gassistant_event_lead_lost": "lead.lost",
+            "gassistant_event_lead_message_posted": "lead.message_posted",
         }
 
     @api.model

@@ -3,7 +3,9 @@
 """Shared set-up for the connector's tests: configuration, a fake hub, a fake commit.
 
 The hub is never reached: ``requests.post`` is replaced by ``FakeHub``, which records
-every request and answers what the test queued (a status, or an exception).
+every request and answers what the test queued (a status, or an exception). A test
+cursor never commits: ``commit()`` runs the precommit hooks (where the outbox rows and
+the cron trigger are written) and then the delivery cron that the trigger would wake.
 """
 
 import json
@@ -13,10 +15,7 @@ import requests
 
 from odoo.tests.common import TransactionCase
 
-from ..models.gassistant_outbox import PARAM_PREFIX, GassistantOutbox
-
-# Kept before any test patches it, to test the real (threaded) dispatch.
-ORIGINAL_DISPATCH = GassistantOutbox._gassistant_dispatch
+from ..models.gassistant_outbox import CRON_XMLID, PARAM_PREFIX
 
 HUB_URL = "https://hub.example.test/webhooks/odoo"
 SECRET = "test-odoo-secret"
@@ -79,30 +78,44 @@ class GassistantCase(TransactionCase):
         patcher = patch.object(requests, "post", self.hub)
         patcher.start()
         self.addCleanup(patcher.stop)
-        # The real dispatch starts a thread with its own cursor, which cannot see this
-        # test's uncommitted data: deliver inline on the test cursor instead.
-        dispatch = patch.object(
-            GassistantOutbox,
-            "_gassistant_dispatch",
-            lambda self, ids: self.browse(ids)._gassistant_deliver(),
-        )
-        dispatch.start()
-        self.addCleanup(dispatch.stop)
+        self.delivery_cron = self.env.ref(CRON_XMLID)
         self._discard_pending()
+        self.forget_past()
+
+    def forget_past(self):
+        """From here on, only new rows, triggers and requests count."""
+        self.hub.requests.clear()
         self.last_row_id = self.Outbox.search([], order="id desc", limit=1).id or 0
+        self.last_trigger_id = self.triggers()[-1:].id or 0
 
     def _discard_pending(self):
         """Forget events queued by set-up (what a rollback would do)."""
         self.env.cr.precommit.data.pop("gassistant.pending", None)
-        self.env.cr.postcommit.data.pop("gassistant.outbox_ids", None)
 
-    def commit(self):
-        """Run what COMMIT runs around the real commit: precommit, then postcommit."""
+    def commit(self, deliver=True):
+        """What COMMIT runs (precommit hooks), then the delivery cron it wakes.
+
+        The post-commit hooks are dropped, not run: they only NOTIFY the cron workers
+        of real servers, and this test stands in for them.
+        """
         self.env.cr.flush()
-        self.env.cr.postcommit.run()
+        self.env.cr.postcommit.clear()
+        if deliver:
+            return self.Outbox._cron_gassistant_deliver()
+        return None
 
     def new_rows(self):
         return self.Outbox.search([("id", ">", self.last_row_id)], order="id")
+
+    def triggers(self):
+        return (
+            self.env["ir.cron.trigger"]
+            .sudo()
+            .search([("cron_id", "=", self.delivery_cron.id)], order="id")
+        )
+
+    def new_triggers(self):
+        return self.triggers().filtered(lambda t: t.id > self.last_trigger_id)
 
     def create_lead(self, **vals):
         values = {"name": "Lead", "type": "opportunity", "stage_id": self.stage_new.id}

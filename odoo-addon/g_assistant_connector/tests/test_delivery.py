@@ -2,16 +2,17 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Which changes make which event, and that nothing leaves before the commit."""
 
+import threading
 from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo import fields
 from odoo.tests.common import tagged
 
-from ..models import gassistant_outbox as outbox_module
 from ..models.gassistant_outbox import PARAM_PREFIX, GassistantOutbox
 from ..tools import signature
-from .common import HUB_URL, ORIGINAL_DISPATCH, SECRET, GassistantCase
+from .common import HUB_URL, SECRET, GassistantCase
 
 
 @tagged("post_install", "-at_install")
@@ -20,8 +21,7 @@ class TestDelivery(GassistantCase):
         super().setUp()
         self.lead = self.create_lead(name="Lead A")
         self.commit()
-        self.hub.requests.clear()
-        self.last_row_id = self.new_rows()[-1:].id or self.last_row_id
+        self.forget_past()
 
     def events(self):
         return [p["event"] for p in self.hub.payloads()]
@@ -30,14 +30,31 @@ class TestDelivery(GassistantCase):
         self.lead.stage_id = self.stage_qualified
         self.env.flush_all()  # the ORM wrote the lead, the transaction is still open
         self.assertFalse(self.new_rows())
+        self.assertFalse(self.new_triggers())
         self.assertFalse(self.hub.requests)
-        self.env.cr.flush()  # precommit: the outbox row joins the transaction
+        self.commit(deliver=False)  # precommit: the row and the trigger join it
         row = self.new_rows()
         self.assertEqual(row.state, "pending")
+        self.assertEqual(len(self.new_triggers()), 1)
         self.assertFalse(self.hub.requests)
-        self.env.cr.postcommit.run()  # after COMMIT: sent
+        self.Outbox._cron_gassistant_deliver()  # the woken cron sends it
         self.assertEqual(self.events(), ["lead.stage_changed"])
         self.assertEqual(row.state, "sent")
+
+    def test_a_commit_wakes_the_delivery_cron_now_and_starts_no_thread(self):
+        def no_thread(*args, **kwargs):
+            raise AssertionError("the connector must not start a thread")
+
+        with patch.object(threading.Thread, "start", no_thread), freeze_time(
+            "2026-01-08 10:30:00"
+        ):
+            self.lead.stage_id = self.stage_qualified
+            self.commit(deliver=False)
+            (trigger,) = self.new_triggers()
+            # due at once: Odoo wakes its cron workers when the transaction commits
+            self.assertEqual(trigger.call_at, fields.Datetime.now())
+            self.Outbox._cron_gassistant_deliver()
+        self.assertEqual(self.events(), ["lead.stage_changed"])
 
     @freeze_time("2026-01-08 10:30:00")
     def test_sent_request_is_signed_over_the_exact_body(self):
@@ -55,13 +72,8 @@ class TestDelivery(GassistantCase):
 
     def test_a_rolled_back_change_sends_nothing(self):
         config = self.Outbox._gassistant_config()
-        dispatched = []
         with patch.object(
             GassistantOutbox, "_gassistant_config", lambda self: config
-        ), patch.object(
-            GassistantOutbox,
-            "_gassistant_dispatch",
-            lambda self, ids: dispatched.append(ids),
         ), self.registry.cursor() as cr:
             env = self.env(cr=cr)
             # no stage of this test: its rows are invisible to another transaction
@@ -69,8 +81,9 @@ class TestDelivery(GassistantCase):
             self.assertIn("gassistant.pending", cr.precommit.data)  # it was queued
             cr.rollback()
             self.assertFalse(cr.precommit.data)
-            cr.postcommit.run()
-        self.assertEqual(dispatched, [])
+            self.assertFalse(cr.postcommit.data)  # no cron wake-up either
+        self.assertFalse(self.new_rows())
+        self.Outbox._cron_gassistant_deliver()
         self.assertFalse(self.hub.requests)
 
     def test_stage_change_to_a_won_stage_is_lead_won(self):
@@ -146,18 +159,3 @@ class TestDelivery(GassistantCase):
         ).stage_id = self.stage_qualified
         self.commit()
         self.assertFalse(self.hub.requests)
-
-    def test_dispatch_runs_in_a_daemon_thread(self):
-        started = []
-
-        class FakeThread:
-            def __init__(self, target, name, daemon):
-                self.target = target
-                started.append((name, daemon))
-
-            def start(self):
-                started.append("started")
-
-        with patch.object(outbox_module.threading, "Thread", FakeThread):
-            ORIGINAL_DISPATCH(self.Outbox, [self.lead.id])
-        self.assertEqual(started, [("gassistant-webhook", True), "started"])

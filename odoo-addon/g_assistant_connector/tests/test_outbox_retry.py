@@ -36,18 +36,23 @@ class TestOutboxRetry(GassistantCase):
             self.assertIn("ConnectionError", row.last_error)
             self.assertEqual(row.next_attempt_at, T0 + timedelta(seconds=30))
         with freeze_time(T0 + timedelta(seconds=29)):
+            # not due yet: the minute's run only probes, which does not count
+            self.hub.queue(requests.ConnectionError("connection refused"))
             self.cron()
-            self.assertEqual(len(self.hub.requests), 1)  # not due yet
+            self.assertEqual(len(self.hub.requests), 2)
+            self.assertEqual(row.attempts, 1)
+            self.assertEqual(row.next_attempt_at, T0 + timedelta(seconds=30))
+            self.assertEqual(row.last_attempt_at, T0 + timedelta(seconds=29))
         with freeze_time(T0 + timedelta(seconds=31)):
             self.cron()
-        self.assertEqual(len(self.hub.requests), 2)
+        self.assertEqual(len(self.hub.requests), 3)
         self.assertEqual(row.state, "sent")
         self.assertEqual(row.attempts, 2)
         self.assertEqual(row.sent_at, T0 + timedelta(seconds=31))
         # the retry carries the same body and delivery id, signed at its own time
-        first, second = self.hub.requests
-        self.assertEqual(first["body"], second["body"])
-        self.assertIn("t=1767868231,", second["headers"]["X-GAssistant-Signature"])
+        first, _probe, last = self.hub.requests
+        self.assertEqual(first["body"], last["body"])
+        self.assertIn("t=1767868231,", last["headers"]["X-GAssistant-Signature"])
 
     def test_backoff_doubles_on_5xx_and_timeouts(self):
         delays = []

@@ -31,6 +31,8 @@ class TestSettings(GassistantCase):
             gassistant_event_lead_stage_changed=True,
             gassistant_event_lead_won=True,
             gassistant_event_lead_lost=False,
+            gassistant_event_lead_message_posted=False,
+            gassistant_hub_user_id=self.env.ref("base.user_admin").id,
         ).execute()
         get = self.env["ir.config_parameter"].sudo().get_param
         self.assertEqual(
@@ -38,6 +40,9 @@ class TestSettings(GassistantCase):
         )
         self.assertEqual(get(PARAM_PREFIX + "webhook_secret"), "s3cr3t")
         self.assertEqual(get(PARAM_PREFIX + "timeout"), "4")
+        self.assertEqual(
+            get(PARAM_PREFIX + "hub_user_id"), str(self.env.ref("base.user_admin").id)
+        )
         # (order.* events of g_assistant_connector_sale, when installed, stay on)
         self.assertTrue(
             get(PARAM_PREFIX + "events").startswith(
@@ -62,8 +67,25 @@ class TestSettings(GassistantCase):
         set_param(PARAM_PREFIX + "timeout", False)
         config = self.Outbox._gassistant_config()
         self.assertEqual(config["timeout"], 10)
+        self.assertEqual(config["keep_sent_days"], 30)
+        self.assertEqual(config["hub_user_id"], 0)
+        self.assertIn("lead.message_posted", config["events"])
         self.assertEqual(config["events"], set(self.Outbox._gassistant_events()))
         self.assertTrue(self.settings().gassistant_event_lead_lost)
+
+    def test_an_upgrade_switches_new_events_on_in_a_saved_list(self):
+        # what migrations/17.0.1.1.0 does for lead.message_posted
+        get = self.env["ir.config_parameter"].sudo().get_param
+        set_param = self.env["ir.config_parameter"].sudo().set_param
+        set_param(PARAM_PREFIX + "events", False)
+        self.Outbox._gassistant_enable_events(["lead.message_posted"])
+        self.assertFalse(get(PARAM_PREFIX + "events"))  # still "every event"
+        set_param(PARAM_PREFIX + "events", "lead.created,lead.won")
+        self.Outbox._gassistant_enable_events(["lead.message_posted"])
+        self.Outbox._gassistant_enable_events(["lead.message_posted"])
+        self.assertEqual(
+            get(PARAM_PREFIX + "events"), "lead.created,lead.won,lead.message_posted"
+        )
 
     def test_non_admins_cannot_read_the_secret_nor_the_outbox(self):
         manager = new_test_user(

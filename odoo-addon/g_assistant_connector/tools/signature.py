@@ -54,7 +54,7 @@ def sign(secret, timestamp, body):
 
 
 def verify(secret, header, body, now, tolerance=300):
-    """Check a header the way the hub does (used by tests and the lab listener).
+    """Check a header the way the hub does (the hub-ready route, tests).
 
     Returns True when the header is well formed, its timestamp is within
     ``tolerance`` seconds of ``now`` and one ``v1`` matches.

@@ -33,8 +33,7 @@ class TestSaleOrderWebhooks(GassistantCase):
             }
         )
         self.commit()
-        self.hub.requests.clear()
-        self.last_row_id = self.new_rows()[-1:].id or self.last_row_id
+        self.forget_past()
 
     def events(self):
         # order.* only: on 18.0 sale_crm also updates the opportunity on confirmation

@@ -86,6 +86,60 @@ t.test('an order.confirmed webhook signed with an Arabic secret becomes inbound.
   })
 })
 
+t.test('a signed lead.message_posted becomes inbound.odoo.lead.message_posted.v1 with who, how and when', async (t) => {
+  // As the addon sends it (odoo-addon/g_assistant_connector README "Payload contract"): never the message text.
+  const payload = {
+    id: '9b2e6f0c-51d4-4b8e-9a0b-6f1c2a9e3b7d',
+    event: 'lead.message_posted',
+    timestamp: '2026-01-08T10:41:07Z',
+    database: 'crm_lab',
+    model: 'crm.lead',
+    record: {
+      id: 42, name: 'استفسار عن الباقة الذهبية', type: 'opportunity', active: true, won_status: 'pending',
+      partner_name: 'شركة القحطاني للتجارة', contact_name: 'محمد عبدالله القحطاني', email_from: 'm.qahtani@gmail.com',
+      phone: '+966551234567', stage: { id: 2, name: 'Qualified' }, user: { id: 2, name: 'سارة خالد', email: 'sara@example.sa' },
+      team: { id: 1, name: 'Sales' }, expected_revenue: 45000.0, probability: 60.0, currency: 'SAR', lost_reason: null,
+      source: 'Facebook', medium: null, campaign: 'رمضان 2026', gassistant_ref: 'meta:2100000000000001',
+      create_date: '2026-01-08T10:29:58Z', write_date: '2026-01-08T10:30:00Z',
+    },
+    changed: [],
+    message: { id: 5120, kind: 'note', user: { id: 7, name: 'خالد العتيبي', email: null }, date: '2026-01-08T10:41:07Z' },
+  }
+  const signed = (body: unknown) => {
+    const raw = Buffer.from(JSON.stringify(body), 'utf8')
+    return [raw, { 'x-gassistant-signature': signGAssistant(ODOO_SECRET, FIXTURE_TIME.getTime() / 1000, raw) }] as const
+  }
+  const { app, received } = await harness(t)
+
+  const res = await post(app, '/webhooks/odoo', ...signed(payload))
+  t.equal(res.statusCode, 200)
+  t.same(res.json(), { received: true, events: 1 })
+  await waitFor(() => received.length === 1, 'the answer event')
+  t.equal(received[0]?.routingKey, 'inbound.odoo.lead.message_posted.v1')
+  t.match(received[0]?.event, { id: 'odoo:mail.message:5120', subject: 'odoo:crm.lead:42' })
+  t.same(received[0]?.event.data, {
+    database: 'crm_lab',
+    occurredAt: '2026-01-08T10:41:07.000Z',
+    lead: {
+      id: 42,
+      name: 'استفسار عن الباقة الذهبية',
+      externalRef: 'meta:2100000000000001',
+      stage: { id: 2, name: 'Qualified' },
+      team: { id: 1, name: 'Sales' },
+      user: { id: 2, name: 'سارة خالد', email: 'sara@example.sa' },
+    },
+    message: { id: 5120, kind: 'note', user: { id: 7, name: 'خالد العتيبي' } },
+  })
+
+  const noMessage = await post(app, '/webhooks/odoo', ...signed({ ...payload, message: undefined }))
+  t.equal(noMessage.statusCode, 400)
+  t.match(noMessage.json(), { code: 'INVALID_PAYLOAD', message: /^\/message/ })
+  const badKind = await post(app, '/webhooks/odoo', ...signed({ ...payload, message: { ...payload.message, kind: 'sms' } }))
+  t.equal(badKind.statusCode, 400)
+  t.match(badKind.json().message, /^\/message.*kind/)
+  t.equal(received.length, 1, 'refused payloads publish nothing')
+})
+
 t.test('replayed, future, missing and foreign signatures are refused; shapes we cannot map are 400', async (t) => {
   const vector = byEvent('lead.created')
   const body = Buffer.from(vector.body, 'utf8')

@@ -92,6 +92,46 @@ export const OdooLead = eventSchema(
   }),
 )
 
+/** How a user answered a lead (the addon's `message.kind`). */
+export const OdooLeadMessageKind = Type.Union([
+  Type.Literal('message'),
+  Type.Literal('note'),
+  Type.Literal('email'),
+  Type.Literal('activity_done'),
+])
+
+/**
+ * A user of Odoo answered a lead: sent a message, logged a note, replied by email or marked an activity done
+ * (the addon's `lead.message_posted`; never its hub user, OdooBot or a customer). A type of its own rather than
+ * a new `action` of inbound.odoo.lead.v1: consumers validate `action` against a closed list, so a new value
+ * would be parked by every consumer built on the previous contract, and the fact differs (an answer, not a
+ * lead's new state). Carries who, how and when, never the text: personal data stays in Odoo.
+ */
+export const OdooLeadMessagePosted = eventSchema(
+  'inbound.odoo.lead.message_posted.v1',
+  Type.Object({
+    database: NonEmpty,
+    /** When the message was posted. */
+    occurredAt: IsoTime,
+    lead: Type.Object({
+      id: OdooId,
+      name: Type.String(),
+      stage: Type.Optional(OdooNamedRef),
+      /** The lead's salesperson, to tell "the owner answered" from "someone else did". */
+      user: Type.Optional(OdooUserRef),
+      team: Type.Optional(OdooNamedRef),
+      externalRef: Type.Optional(Type.String()),
+    }),
+    message: Type.Object({
+      /** The mail.message id: one event per message. */
+      id: OdooId,
+      kind: OdooLeadMessageKind,
+      /** Who answered. */
+      user: OdooUserRef,
+    }),
+  }),
+)
+
 export const OdooOrderAction = Type.Union([
   Type.Literal('order.quotation_sent'),
   Type.Literal('order.confirmed'),

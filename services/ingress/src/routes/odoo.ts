@@ -1,8 +1,9 @@
 // Odoo addon webhook (odoo-addon/g_assistant_connector "Payload contract"): `{id, event, timestamp,
 // database, model, record, changed}` signed with X-GAssistant-Signature. Lead events → inbound.odoo.lead.v1,
-// order events → inbound.odoo.order.v1; `test.ping` and events we do not know are acknowledged without one
-// (an addon newer than the hub must not be retried forever). Must never publish an unsigned or replayed body.
-import type { AnyEvent } from '@gassistant/contracts'
+// `lead.message_posted` (plus its `message`) → inbound.odoo.lead.message_posted.v1, order events →
+// inbound.odoo.order.v1; `test.ping` and events we do not know are acknowledged without one (an addon newer
+// than the hub must not be retried forever). Must never publish an unsigned or replayed body.
+import { OdooLeadMessageKind, type AnyEvent } from '@gassistant/contracts'
 import type { FastifyPluginAsync } from 'fastify'
 import Type, { type Static } from 'typebox'
 import { Compile } from 'typebox/compile'
@@ -26,6 +27,17 @@ const Payload = Compile(
     model: Type.String({ minLength: 1 }),
     record: Type.Record(Type.String(), Type.Unknown()),
     changed: Type.Optional(Type.Array(Type.String())),
+    message: Type.Optional(Type.Unknown()),
+  }),
+)
+
+/** `message` of a lead.message_posted: who answered, how, when (the addon never sends the text). */
+const PostedMessage = Compile(
+  Type.Object({
+    id: OdooId,
+    kind: OdooLeadMessageKind,
+    user: Type.Object({ id: OdooId, name: Text, email: Text }),
+    date: Type.String({ format: 'date-time' }),
   }),
 )
 
@@ -112,6 +124,29 @@ function odooEvents(body: unknown, publisher: Publisher): AnyEvent[] {
             ...(Object.keys(utm).length > 0 ? { utm } : {}),
           },
           ...changed,
+        },
+      }),
+    ]
+  }
+  if (body.event === 'lead.message_posted') {
+    if (body.model !== 'crm.lead') throw new InvalidPayload(`/model must be crm.lead for ${body.event}`)
+    const r = checkAt(LeadRecord, body.record, '/record')
+    const m = checkAt(PostedMessage, body.message, '/message')
+    return [
+      publisher.event({
+        type: 'inbound.odoo.lead.message_posted.v1',
+        id: `odoo:mail.message:${m.id}`,
+        subject: `odoo:crm.lead:${r.id}`,
+        data: {
+          database: body.database,
+          occurredAt: new Date(m.date).toISOString(),
+          lead: {
+            ...present({ id: r.id, name: r.name, externalRef: r.gassistant_ref }),
+            ...(r.stage ? { stage: r.stage } : {}),
+            ...(r.team ? { team: r.team } : {}),
+            ...user(r.user),
+          },
+          message: { id: m.id, kind: m.kind, user: present({ id: m.user.id, name: m.user.name, email: m.user.email }) },
         },
       }),
     ]
