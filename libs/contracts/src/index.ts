@@ -9,3 +9,13 @@ export { ContractError, encodeEvent, parseEvent, validateEvent, validateEventOf 
 export type { ParseResult } from './validate.js'
 export { createEvent } from './create.js'
 export type { CreateEventInput } from './create.js'
+export {
+  GASSISTANT_SIGNATURE_HEADER,
+  SIGNATURE_TOLERANCE_SECONDS,
+  checkGAssistantSignature,
+  parseGAssistantSignature,
+  signGAssistant,
+  signatureMac,
+  verifyGAssistant,
+} from './signature.js'
+export type { GAssistantSignature, SignatureProblem } from './signature.js'

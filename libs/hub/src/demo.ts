@@ -2,6 +2,7 @@
 // hub `pnpm start` runs, then prints the leads as Odoo now holds them. Talks to the hub only over HTTP,
 // exactly like Meta, WhatsApp and a website would. Local use only (test secrets from local.ts).
 import { createHmac } from 'node:crypto'
+import { signGAssistant } from '@gassistant/contracts'
 import { createOdooClient } from '@gassistant/odoo'
 import { LOCAL, SAMPLE_META_LEADS } from './local.js'
 
@@ -60,9 +61,7 @@ const form = JSON.stringify({
   utm_medium: 'cpc',
   utm_campaign: 'brand-en',
 })
-const t = String(now)
-const formSig = createHmac('sha256', LOCAL.formSecret).update(`${t}.${form}`).digest('hex')
-await post(`/webhooks/forms/${LOCAL.formKey}`, form, { 'x-gassistant-signature': `t=${t},v1=${formSig}` })
+await post(`/webhooks/forms/${LOCAL.formKey}`, form, { 'x-gassistant-signature': signGAssistant(LOCAL.formSecret, now, form) })
 
 const odoo = createOdooClient({ url: odooUrl, db: env['ODOO_DB'] ?? LOCAL.odooDb, username: env['ODOO_USER'] ?? LOCAL.odooUser, password: env['ODOO_PASSWORD'] ?? LOCAL.odooPassword, timeoutMs: 5_000 })
 const expected = SAMPLE_META_LEADS.length + 2

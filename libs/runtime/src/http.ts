@@ -1,9 +1,11 @@
 // The Fastify factory every HTTP service starts from: helmet, health and metrics endpoints, JSON 404,
-// an error handler and one log line per request. Must never send a stack trace or an internal error
-// message to a client, and never log headers, bodies or query strings (they carry tokens and PII).
+// an error handler, JSON answers at the edges (edge-answers.ts) and one log line per answer. Must never
+// send a stack trace or an internal error message to a client, and never log headers, bodies or query
+// strings (they carry tokens and PII).
 import helmet from '@fastify/helmet'
-import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Logger } from 'pino'
+import { answerOnReply, answerOnSocket, connectionRefusal, routerRefusal, type EdgeRefusal } from './edge-answers.js'
 import type { Metrics } from './metrics.js'
 
 declare module 'fastify' {
@@ -18,13 +20,26 @@ export interface Readiness {
   checks: Record<string, boolean>
 }
 
+/** One answered request, as logged: `route` is the route pattern, `unknown` before or without routing. */
+export interface Answer {
+  route: string
+  status: number
+  outcome: 'ok' | 'refused' | 'failed'
+  reason: string | undefined
+}
+
 export interface HttpServerOptions {
   service: string
   log: Logger
   metrics: Metrics
   /** Called by `/readyz`; 200 when ok, 503 otherwise, the checks as JSON either way. */
   ready?: () => Promise<Readiness>
-  /** Passed to Fastify: trustProxy (an IP/CIDR list, never a hop count), bodyLimit, timeouts. */
+  /** Called once per answer, the edge answers included: for a service's own counters. */
+  onAnswer?: (answer: Answer) => void
+  /**
+   * Passed to Fastify: trustProxy (an IP/CIDR list, never a hop count), bodyLimit, timeouts.
+   * `requestTimeout` (default 30 s) bounds the whole request, headers and body: a slower one gets a 408.
+   */
   fastify?: Pick<FastifyServerOptions, 'trustProxy' | 'bodyLimit' | 'connectionTimeout' | 'keepAliveTimeout' | 'requestTimeout'>
 }
 
@@ -34,6 +49,9 @@ export interface ErrorBody {
   code: string
   message: string
 }
+
+/** How much of an unknown path a 404 message repeats. */
+const MAX_ECHOED_PATH = 100
 
 /** Headers every response has before helmet runs; whatever else the probe answers with is helmet's. */
 const BASE_HEADERS = new Set(['content-type', 'content-length', 'date', 'connection', 'keep-alive'])
@@ -61,8 +79,16 @@ async function helmetHeaders(): Promise<Record<string, string>> {
   return headers
 }
 
+const outcomeOf = (status: number): Answer['outcome'] => (status < 400 ? 'ok' : status < 500 ? 'refused' : 'failed')
+
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
-  const { log, metrics, ready } = options
+  const { log, metrics, ready, onAnswer } = options
+  const securityHeaders = await helmetHeaders()
+  const requestTimeout = options.fastify?.requestTimeout ?? 30_000
+  // Answers given before routing have no request lifecycle: they are logged and counted here.
+  const edge = (method: string, refusal: EdgeRefusal, durationMs: number) => {
+    answered(method, { route: 'unknown', status: refusal.status, outcome: outcomeOf(refusal.status), reason: refusal.code.toLowerCase() }, durationMs, log)
+  }
   const app = Fastify({
     loggerInstance: log,
     // Fastify's own per-request lines log the URL (query strings carry hub.verify_token): ours replace them.
@@ -70,8 +96,23 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     return503OnClosing: true,
     // Behind a proxy that keeps connections open: outlive its idle timeout (nginx default 60 s).
     keepAliveTimeout: 72_000,
-    requestTimeout: 30_000,
     ...options.fastify,
+    requestTimeout,
+    // Node.js enforces requestTimeout only while headersTimeout (60 s by default) is not longer, and looks
+    // every connectionsCheckingInterval (30 s): without both, a body trickling in at 1 byte/s held its
+    // connection for minutes.
+    http: requestTimeout > 0 ? { headersTimeout: Math.min(requestTimeout, 60_000), connectionsCheckingInterval: Math.min(1_000, Math.ceil(requestTimeout / 2)) } : {},
+    frameworkErrors: (error, request, reply) => {
+      const refusal = routerRefusal(error)
+      answerOnReply(reply, refusal, securityHeaders)
+      edge(request.method, refusal, reply.elapsedTime)
+    },
+    clientErrorHandler: (error, socket) => {
+      const refusal = connectionRefusal(error, socket)
+      if (!refusal) return socket.destroy()
+      answerOnSocket(socket, refusal, securityHeaders)
+      edge('unknown', refusal, 0)
+    },
   }) as unknown as FastifyInstance
 
   const requests = metrics.counter({
@@ -98,34 +139,39 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     if (closing) void reply.header('connection', 'close')
     return payload
   })
-  const securityHeaders = await helmetHeaders()
   app.addHook('onRequest', (_request, reply, done) => {
     void reply.headers(securityHeaders)
     done()
   })
 
-  app.addHook('onResponse', async (request, reply) => {
-    const status = reply.statusCode
-    const route = request.routeOptions.url ?? 'unknown'
-    const durationMs = Math.round(reply.elapsedTime * 100) / 100
-    const outcome = status < 400 ? 'ok' : status < 500 ? 'refused' : 'failed'
-    requests.inc({ method: request.method, route, status_code: String(status) })
-    duration.observe({ method: request.method, route }, reply.elapsedTime / 1000)
+  /** One log line and one count per answer, wherever it was given. */
+  function answered(method: string, answer: Answer, durationMs: number, logger: FastifyBaseLogger): void {
+    requests.inc({ method, route: answer.route, status_code: String(answer.status) })
+    duration.observe({ method, route: answer.route }, durationMs / 1000)
+    onAnswer?.(answer)
     const line = {
-      method: request.method,
-      route,
-      status,
-      outcome,
-      ...(request.outcomeReason ? { reason: request.outcomeReason } : {}),
-      duration_ms: durationMs,
+      method,
+      route: answer.route,
+      status: answer.status,
+      outcome: answer.outcome,
+      ...(answer.reason ? { reason: answer.reason } : {}),
+      duration_ms: Math.round(durationMs * 100) / 100,
     }
-    const level = status >= 500 ? 'error' : 'info'
-    request.log[level](line, 'request completed')
+    logger[answer.status >= 500 ? 'error' : 'info'](line, 'request completed')
+  }
+
+  app.addHook('onResponse', (request, reply, done) => {
+    const status = reply.statusCode
+    answered(request.method, { route: request.routeOptions.url ?? 'unknown', status, outcome: outcomeOf(status), reason: request.outcomeReason }, reply.elapsedTime, request.log)
+    done()
   })
 
   app.setNotFoundHandler((request, reply) => {
     request.outcomeReason = 'not_found'
-    const body: ErrorBody = { statusCode: 404, code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` }
+    const path = request.url.split('?')[0] ?? ''
+    // The path is the client's text: echo a bounded prefix at most.
+    const shown = path.length > MAX_ECHOED_PATH ? `${path.slice(0, MAX_ECHOED_PATH)}…` : path
+    const body: ErrorBody = { statusCode: 404, code: 'NOT_FOUND', message: `no route ${request.method} ${shown}` }
     return reply.code(404).send(body)
   })
 
@@ -137,6 +183,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     request.outcomeReason ??= deliberate ? (error.code ?? 'error').toLowerCase() : 'internal_error'
     if (!deliberate) request.log.error({ err: error }, 'request failed')
     if (error.headers) void reply.headers(error.headers)
+    // Fastify closes the connection after a body it refused; with the rest of a big upload unread, that
+    // close resets the connection and the client, still sending, never reads its 413 (11–22% of 4 MB
+    // posts). Kept alive, Node.js reads and discards the rest (bounded by requestTimeout), then answers.
+    if (status === 413) void reply.removeHeader('connection')
     const body: ErrorBody = deliberate
       ? { statusCode: status, code: error.code ?? 'ERROR', message: error.message }
       : { statusCode: 500, code: 'INTERNAL', message: 'internal error' }
