@@ -1,6 +1,6 @@
 // Public surface of @gassistant/runtime: config, logging, metrics, HTTP server, shutdown.
 export { ConfigError, loadConfig } from './config.js'
-export { REDACT_PATHS, createLogger, maskEmail, maskPhone } from './logger.js'
+export { SECRET_KEYS, censorSecrets, createLogger, maskEmail, maskPhone } from './logger.js'
 export type { Logger, LoggerConfig } from './logger.js'
 export { createMetrics } from './metrics.js'
 export type { Metrics, MetricsOptions } from './metrics.js'

@@ -1,7 +1,8 @@
 // One request budget per client IP, shared by every webhook route and every unknown path (a scanner
 // probing for routes spends the same budget); health, readiness and metrics are never limited.
-// request.ip is the socket address unless the hop is in TRUST_PROXY: then the first untrusted
-// X-Forwarded-For entry. Must never key on a header the client controls.
+// The key is the plugin's default, request.ip (the socket address unless the hop is in TRUST_PROXY: then
+// the first untrusted X-Forwarded-For entry), IPv6 masked to its /64 so one host cannot rotate through its
+// prefix. Must never key on a header the client controls.
 import rateLimit from '@fastify/rate-limit'
 import fp from 'fastify-plugin'
 import { RateLimited } from '../errors.js'
@@ -19,7 +20,6 @@ export const rateLimiting = fp<RateLimitOptions>(
       global: false,
       max,
       timeWindow: windowMs,
-      keyGenerator: (request) => request.ip,
       errorResponseBuilder: (_request, context) => new RateLimited(context.after),
       // Senders under the limit need no X-RateLimit-* headers; a 429 still carries them and Retry-After.
       addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
