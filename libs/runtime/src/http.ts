@@ -3,7 +3,9 @@
 // send a stack trace or an internal error message to a client, and never log headers, bodies or query
 // strings (they carry tokens and PII).
 import helmet from '@fastify/helmet'
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import type { IncomingMessage } from 'node:http'
+import type { Socket } from 'node:net'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify'
 import type { Logger } from 'pino'
 import { answerOnReply, answerOnSocket, connectionRefusal, routerRefusal, type EdgeRefusal } from './edge-answers.js'
 import type { Metrics } from './metrics.js'
@@ -79,6 +81,30 @@ async function helmetHeaders(): Promise<Record<string, string>> {
   return headers
 }
 
+/** Connections reading and discarding the rest of a body that was answered before it arrived. */
+const draining = new WeakSet<Socket>()
+
+/**
+ * Answering before the body is in (413 on Content-Length, a refused signature, an unknown route): closing
+ * the connection right after the answer resets it while the client is still sending, and the client never
+ * reads the answer (11–22% of 4 MB posts got EPIPE). RFC 9112 §9.6's staged close instead: keep reading and
+ * discarding the rest, then close if the client asked to (or when requestTimeout cuts the drain).
+ */
+function drainBeforeClosing(request: IncomingMessage, reply: FastifyReply): void {
+  const { socket } = request
+  const closeAfter = !reply.raw.shouldKeepAlive || reply.getHeader('connection') === 'close'
+  void reply.removeHeader('connection')
+  reply.raw.shouldKeepAlive = true
+  draining.add(socket)
+  request.unpipe()
+  request.removeAllListeners('data')
+  request.resume()
+  request.once('end', () => {
+    draining.delete(socket)
+    if (closeAfter) socket.end()
+  })
+}
+
 const outcomeOf = (status: number): Answer['outcome'] => (status < 400 ? 'ok' : status < 500 ? 'refused' : 'failed')
 
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
@@ -109,7 +135,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     },
     clientErrorHandler: (error, socket) => {
       const refusal = connectionRefusal(error, socket)
-      if (!refusal) return socket.destroy()
+      // A connection draining a refused body already has its answer: the timeout just ends the drain.
+      if (!refusal || draining.has(socket)) return socket.destroy()
       answerOnSocket(socket, refusal, securityHeaders)
       edge('unknown', refusal, 0)
     },
@@ -135,9 +162,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   app.addHook('preClose', async () => {
     closing = true
   })
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     if (closing) void reply.header('connection', 'close')
-    return payload
+    else if (!request.raw.complete) drainBeforeClosing(request.raw, reply)
+    done(null, payload)
   })
   app.addHook('onRequest', (_request, reply, done) => {
     void reply.headers(securityHeaders)
@@ -183,10 +211,6 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     request.outcomeReason ??= deliberate ? (error.code ?? 'error').toLowerCase() : 'internal_error'
     if (!deliberate) request.log.error({ err: error }, 'request failed')
     if (error.headers) void reply.headers(error.headers)
-    // Fastify closes the connection after a body it refused; with the rest of a big upload unread, that
-    // close resets the connection and the client, still sending, never reads its 413 (11–22% of 4 MB
-    // posts). Kept alive, Node.js reads and discards the rest (bounded by requestTimeout), then answers.
-    if (status === 413) void reply.removeHeader('connection')
     const body: ErrorBody = deliberate
       ? { statusCode: status, code: error.code ?? 'ERROR', message: error.message }
       : { statusCode: 500, code: 'INTERNAL', message: 'internal error' }
