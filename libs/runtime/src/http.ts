@@ -4,7 +4,7 @@
 // strings (they carry tokens and PII).
 import helmet from '@fastify/helmet'
 import type { IncomingMessage } from 'node:http'
-import type { Socket } from 'node:net'
+import { Socket } from 'node:net'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify'
 import type { Logger } from 'pino'
 import { answerOnReply, answerOnSocket, connectionRefusal, routerRefusal, type EdgeRefusal } from './edge-answers.js'
@@ -92,6 +92,7 @@ const draining = new WeakSet<Socket>()
  */
 function drainBeforeClosing(request: IncomingMessage, reply: FastifyReply): void {
   const { socket } = request
+  if (!(socket instanceof Socket)) return // an injected request has no connection to keep
   const closeAfter = !reply.raw.shouldKeepAlive || reply.getHeader('connection') === 'close'
   void reply.removeHeader('connection')
   reply.raw.shouldKeepAlive = true
