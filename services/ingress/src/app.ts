@@ -37,6 +37,9 @@ const SOURCES: Record<string, string> = {
   unknown: 'unknown',
 }
 
+/** A webhook is a few KB: even a slow sender has it all here well within 10 s (REQUEST_TIMEOUT_MS). */
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000
+
 const OUTCOMES = { ok: 'accepted', refused: 'refused', failed: 'failed' } as const
 
 export async function buildApp({ bus, config, log, metrics, clock = () => new Date() }: AppDeps): Promise<FastifyInstance> {
@@ -77,7 +80,7 @@ export async function buildApp({ bus, config, log, metrics, clock = () => new Da
     fastify: {
       trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
       bodyLimit: config.bodyLimit,
-      requestTimeout: config.requestTimeoutMs,
+      requestTimeout: config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     },
   })
   // Routes declare TypeBox schemas; a refused body answers 400 naming the first bad path.

@@ -46,7 +46,8 @@ export interface IngressConfig {
   /** IPs/CIDRs (never a hop count: a count trusts whatever the client prepends). Empty: trust none. */
   trustProxy: string[]
   bodyLimit: number
-  requestTimeoutMs: number
+  /** Headers and body must arrive within this; a slower request is cut with a 408 (default 10 000). */
+  requestTimeoutMs?: number
   rateLimit: { max: number; windowMs: number }
 }
 
