@@ -173,10 +173,18 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     done()
   })
 
+  // Label sets repeat: keep each child rather than hashing the labels on every request.
+  const series = new Map<string, { count: { inc(): void }; time: { observe(seconds: number): void } }>()
   /** One log line and one count per answer, wherever it was given. */
   function answered(method: string, answer: Answer, durationMs: number, logger: FastifyBaseLogger): void {
-    requests.inc({ method, route: answer.route, status_code: String(answer.status) })
-    duration.observe({ method, route: answer.route }, durationMs / 1000)
+    const key = `${method} ${answer.route} ${answer.status}`
+    let metric = series.get(key)
+    if (!metric) {
+      metric = { count: requests.labels(method, answer.route, String(answer.status)), time: duration.labels(method, answer.route) }
+      series.set(key, metric)
+    }
+    metric.count.inc()
+    metric.time.observe(durationMs / 1000)
     onAnswer?.(answer)
     const line = {
       method,
