@@ -4,6 +4,7 @@
 // hub from the same PORT `pnpm start` read (or HUB_URL / ODOO_URL). A hub or Odoo that does not answer
 // is one line on stderr and exit 1, never a stack trace.
 import { createHmac } from 'node:crypto'
+import { signGAssistant } from '@gassistant/contracts'
 import { createOdooClient } from '@gassistant/odoo'
 import { ConfigError, HttpUrl, loadConfig } from '@gassistant/runtime'
 import Type, { type Static } from 'typebox'
@@ -78,8 +79,7 @@ async function postSamples(hub: string, appSecret: string): Promise<void> {
     utm_medium: 'cpc',
     utm_campaign: 'brand-en',
   })
-  const t = String(now)
-  await post(`/webhooks/forms/${LOCAL.formKey}`, form, { 'x-gassistant-signature': `t=${t},v1=${hmac(LOCAL.formSecret, `${t}.${form}`)}` })
+  await post(`/webhooks/forms/${LOCAL.formKey}`, form, { 'x-gassistant-signature': signGAssistant(LOCAL.formSecret, now, form) })
 }
 
 /** Polls Odoo until every sample person has a lead (or 15 s passed), prints them; false if some are missing. */

@@ -13,3 +13,13 @@ export { createEvent } from './create.js'
 export type { CreateEventInput } from './create.js'
 export { DEFAULT_QUEUE_BOUND, DEFAULT_RETRY, EXCHANGE, HUB_TOPOLOGY } from './topology.js'
 export type { ConsumerDeclaration, HubService, QueueBound, QueueType, RetryPolicy } from './topology.js'
+export {
+  GASSISTANT_SIGNATURE_HEADER,
+  SIGNATURE_TOLERANCE_SECONDS,
+  checkGAssistantSignature,
+  parseGAssistantSignature,
+  signGAssistant,
+  signatureMac,
+  verifyGAssistant,
+} from './signature.js'
+export type { GAssistantSignature, SignatureProblem } from './signature.js'

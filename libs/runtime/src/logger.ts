@@ -4,29 +4,37 @@ import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'p
 
 export type { Logger } from 'pino'
 
-/** Header and field paths that may carry credentials or signatures (pino redact syntax). */
-export const REDACT_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-hub-signature"]',
-  'req.headers["x-hub-signature-256"]',
-  'req.headers["x-gassistant-signature"]',
-  'req.headers["x-api-key"]',
-  'headers.authorization',
-  'headers["x-hub-signature"]',
-  'headers["x-hub-signature-256"]',
-  'headers["x-gassistant-signature"]',
-  'headers["x-api-key"]',
-  'authorization',
-  'signature', '*.signature',
-  'token', '*.token', '*.*.token',
-  'accessToken', '*.accessToken',
-  'access_token', '*.access_token',
-  'apiKey', '*.apiKey',
-  'password', '*.password', '*.*.password',
-  'secret', '*.secret', '*.*.secret',
-  'appSecret', '*.appSecret',
-]
+/**
+ * Keys whose values are credentials or signatures, wherever they appear in a logged object (headers
+ * included: Node.js lower-cases header names). Matched by name at any depth: pino's wildcard redact
+ * paths (`*.*.token`) cost ~10 µs a line, about a third of the ingress's CPU per request.
+ */
+export const SECRET_KEYS: ReadonlySet<string> = new Set([
+  'authorization', 'cookie',
+  'x-hub-signature', 'x-hub-signature-256', 'x-gassistant-signature', 'x-api-key',
+  'signature', 'token', 'accessToken', 'access_token', 'apiKey', 'password', 'secret', 'appSecret',
+])
+
+const CENSOR = '[REDACTED]'
+const MAX_DEPTH = 8
+
+function isPlain(value: object): boolean {
+  const prototype = Object.getPrototypeOf(value) as unknown
+  return prototype === Object.prototype || prototype === null || Array.isArray(value)
+}
+
+/** A copy of `value` with every SECRET_KEYS value censored; `value` itself when there is none (the usual case). */
+export function censorSecrets<T>(value: T, depth = 0): T {
+  if (typeof value !== 'object' || value === null || depth > MAX_DEPTH || !isPlain(value)) return value
+  let copy: Record<string, unknown> | undefined
+  const source = value as Record<string, unknown>
+  for (const key of Object.keys(source)) {
+    const current = source[key]
+    const next = SECRET_KEYS.has(key) ? CENSOR : censorSecrets(current, depth + 1)
+    if (next !== current) (copy ??= (Array.isArray(source) ? [...source] : { ...source }) as Record<string, unknown>)[key] = next
+  }
+  return (copy ?? value) as T
+}
 
 export interface LoggerConfig {
   service: string
@@ -49,8 +57,7 @@ export function createLogger({ service, level = 'info', destination }: LoggerCon
     // (A fresh object each time: pino merges into the mixin's result.)
     mixin: (fields) => ('service' in fields ? {} : { service }),
     timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-    redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+    formatters: { level: (label) => ({ level: label }), log: (object) => censorSecrets(object) },
   }
   return destination ? pino(options, destination) : pino(options)
 }

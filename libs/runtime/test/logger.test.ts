@@ -48,6 +48,16 @@ t.test('authorization headers, signatures, tokens, secrets and passwords are red
   t.match(out.lines()[0], { req: { headers: { 'content-type': 'application/json', authorization: '[REDACTED]' } }, page: { id: '104857600112233' } })
 })
 
+t.test('secrets are censored at any depth, in a copy; errors keep their message', async (t) => {
+  const out = captureLog()
+  const log = createLogger({ service: 'ingress', destination: out.stream })
+  const fields = { config: { meta: { pages: [{ id: '1', token: 'EAAG-deep-token' }] } }, err: new Error('broker refused') }
+  log.warn(fields, 'deep')
+  t.notOk(out.text().includes('EAAG-deep-token'), 'a token three levels down does not reach the log')
+  t.match(out.lines()[0], { config: { meta: { pages: [{ id: '1', token: '[REDACTED]' }] } }, err: { message: 'broker refused' } })
+  t.equal(fields.config.meta.pages[0]?.token, 'EAAG-deep-token', "the caller's object is left as it was")
+})
+
 t.test('personal data helpers keep only what tells records apart', async (t) => {
   t.equal(maskEmail('m.qahtani@gmail.com'), 'm***@gmail.com')
   t.equal(maskEmail('not-an-email'), '***')

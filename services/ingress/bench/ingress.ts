@@ -1,116 +1,168 @@
-// `pnpm bench:ingress`: autocannon (this process) against the ingress (a child process, real RabbitMQ,
-// a durable quorum queue bound to a unique exchange) and against a bare Fastify handler (another child).
-// Prints req/s, p50 and p99 for both, their ratio, and the ingress's p99 at half its measured peak rate
-// (open-loop, paced.ts).
-import { fork, type ChildProcess } from 'node:child_process'
-import { createHmac, randomBytes } from 'node:crypto'
-import amqp from 'amqplib'
+// `pnpm bench:ingress`: the ingress as deployed (`node dist/main.js`, LOG_LEVEL=info) against two
+// baselines, side by side in one run on the real RabbitMQ, in a vhost of its own: bare Fastify (parse the
+// JSON, answer) and the naive design (HMAC over the raw body + one awaited confirm to a quorum queue).
+// Rounds are interleaved so drift on a shared machine hits all three alike; the median round is shown.
+// Then the ingress's resident memory under that load, and its latency at half its peak (open loop).
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process'
+import { createHmac } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { loadavg } from 'node:os'
 import autocannon from 'autocannon'
+import { createVhost, type BenchVhost } from './broker.js'
 import { paced } from './paced.js'
 
 const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672'
-const DURATION = Number(process.env.BENCH_SECONDS ?? 10)
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32)
-const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 5_000)
-const suffix = randomBytes(4).toString('hex')
-const exchange = `bench.ingress.${suffix}`
-const queue = `bench.ingress.${suffix}`
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50)
+const SECRET = 'bench-app-secret'
+const MAIN = new URL('../dist/main.js', import.meta.url).pathname
 
 // A signed Meta leadgen webhook, in Meta's compact form.
 const body = JSON.stringify({
   object: 'page',
   entry: [{ id: '104857600112233', time: 1767868302, changes: [{ value: { ad_id: '120210000000000012', form_id: '987654321098765', leadgen_id: '2100000000000001', created_time: 1767868290, page_id: '104857600112233', adgroup_id: '120210000000000012' }, field: 'leadgen' }] }],
 })
-const headers = {
-  'content-type': 'application/json',
-  'x-hub-signature-256': `sha256=${createHmac('sha256', 'bench-app-secret').update(body).digest('hex')}`,
+const headers = { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` }
+
+interface Target { name: string; port: number; child: ChildProcess }
+interface Figures { rps: number; p50: number; p99: number; failed: number }
+
+const children: ChildProcess[] = []
+let vhost: BenchVhost | undefined
+
+async function cleanUp(): Promise<void> {
+  for (const child of children) child.kill('SIGTERM')
+  await vhost?.remove().catch((error: unknown) => console.error(`could not delete vhost ${vhost?.name}: ${String(error)}`))
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping the servers and deleting the bench vhost…`)
+    void cleanUp().finally(() => process.exit(130))
+  })
 }
 
-function start(env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(new URL('./server.ts', import.meta.url).pathname, [], {
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+    server.on('error', reject)
+  })
+}
+
+function startBaseline(name: string, env: Record<string, string>): Promise<Target> {
+  const child = fork(new URL('./targets.ts', import.meta.url).pathname, [], {
     env: { ...process.env, ...env },
     execArgv: ['--conditions=gassistant-source', '--import', 'tsx'],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   })
+  children.push(child)
   return new Promise((resolve, reject) => {
-    child.once('message', (message) => resolve({ child, port: (message as { port: number }).port }))
-    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)))
+    child.once('message', (message) => resolve({ name, port: (message as { port: number }).port, child }))
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}`)))
   })
 }
 
-interface Figures { rps: number; p50: number; p99: number; errors: number; non2xx: number }
-
-async function run(port: number, options: Partial<autocannon.Options> = {}): Promise<Figures> {
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}/webhooks/meta`,
-    method: 'POST',
-    headers,
-    body,
-    connections: CONNECTIONS,
-    duration: DURATION,
-    ...options,
+async function startIngress(url: string): Promise<Target> {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`pnpm run build\` first`)
+  const port = await freePort()
+  const child = spawn(process.execPath, [MAIN], {
+    env: {
+      ...process.env,
+      AMQP_URL: url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      META_APP_SECRET: SECRET,
+      META_VERIFY_TOKEN: 'bench-verify-token',
+      ODOO_WEBHOOK_SECRET: 'bench-odoo-secret',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+      RATE_LIMIT_MAX: '1000000000',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
   })
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx }
-}
-
-// Short-lived admin connections: other test suites on this broker may force-close connections.
-async function admin<T>(work: (channel: amqp.Channel) => Promise<T>): Promise<T> {
-  const connection = await amqp.connect(AMQP_URL)
-  connection.on('error', () => undefined)
-  try {
-    return await work(await connection.createChannel())
-  } finally {
-    await connection.close().catch(() => undefined)
+  children.push(child)
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+    if (child.exitCode !== null) throw new Error(`the ingress exited with ${child.exitCode}`)
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((res) => res.ok, () => false)
+    if (ready) return { name: 'ingress', port, child }
+    await new Promise((resolve) => setTimeout(resolve, 100))
   }
+  throw new Error('the ingress did not become ready within 30 s')
 }
 
-await admin(async (channel) => {
-  await channel.assertExchange(exchange, 'topic', { durable: true })
-  // x-expires: the broker deletes the queue itself should this process die before cleaning up.
-  await channel.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': process.env.BENCH_QUEUE_TYPE ?? 'quorum', 'x-expires': 600_000 } })
-  await channel.bindQueue(queue, exchange, '#')
-})
+async function load(target: Target, seconds: number): Promise<Figures> {
+  const result = await autocannon({ url: `http://127.0.0.1:${target.port}/webhooks/meta`, method: 'POST', headers, body, connections: CONNECTIONS, duration: seconds })
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, failed: result.errors + result.timeouts + result.non2xx }
+}
 
-const children: ChildProcess[] = []
+function residentMb(pid: number | undefined): number {
+  const match = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+  return Math.round(Number(match?.[1] ?? 0) / 1024)
+}
+
+const median = (rounds: Figures[]): Figures => [...rounds].sort((a, b) => a.rps - b.rps)[Math.floor(rounds.length / 2)] as Figures
+
 try {
-  const bare = await start({ BENCH_BARE: '1' })
-  const ingress = await start({ BENCH_EXCHANGE: exchange, BENCH_BUS: process.env.BENCH_BUS ?? 'amqp' })
-  children.push(bare.child, ingress.child)
+  const loadBefore = loadavg()[0]
+  vhost = await createVhost(AMQP_URL)
+  const bench = vhost
+  await bench.admin((channel) => channel.assertQueue('naive', { durable: true, arguments: { 'x-queue-type': 'quorum' } }))
+  const bare = await startBaseline('bare', { BENCH_TARGET: 'bare' })
+  const naive = await startBaseline('naive', { BENCH_TARGET: 'naive', BENCH_SECRET: SECRET, BENCH_QUEUE: 'naive', AMQP_URL: bench.url })
+  const ingress = await startIngress(bench.url)
+  const idleMb = residentMb(ingress.child.pid)
+  // The queues the ingress declared (its consumers' queues) and the naive one.
+  const listed = execFileSync('rabbitmqctl', ['list_queues', '-q', '-p', bench.name, 'name'], { encoding: 'utf8' })
+  const queues = listed.split('\n').map((line) => line.trim()).filter((name) => name && name !== 'name')
+  // Nothing consumes here: empty every queue before each measurement so no backlog slows the next one.
+  const purge = async () => {
+    await bench.admin(async (channel) => {
+      for (const queue of queues) await channel.purgeQueue(queue)
+    })
+    await new Promise((resolve) => setTimeout(resolve, 1_000))
+  }
 
-  // JIT warm-up: the first seconds of a fresh process run unoptimised code (and tsx's loader).
-  console.log(`warming up (${CONNECTIONS} connections)…`)
-  await run(bare.port, { duration: 5 })
-  await run(ingress.port, { duration: 5 })
+  console.log(`vhost ${bench.name}; ${CONNECTIONS} connections; ${ROUNDS} interleaved rounds of ${SECONDS} s; warming up…`)
+  const targets = [bare, naive, ingress]
+  for (const target of targets) await load(target, 3)
+  const rounds = new Map<string, Figures[]>(targets.map((target) => [target.name, []]))
+  let peakMb = idleMb
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const target of targets) {
+      await purge()
+      const sampler = target === ingress ? setInterval(() => (peakMb = Math.max(peakMb, residentMb(ingress.child.pid))), 200) : undefined
+      rounds.get(target.name)?.push(await load(target, SECONDS))
+      clearInterval(sampler)
+    }
+  }
+  const figures = new Map(targets.map((target) => [target.name, median(rounds.get(target.name) ?? [])]))
+  const bareRps = figures.get('bare')?.rps ?? 1
 
-  // No consumer runs here: empty the queue before each phase so a backlog (and the broker's flow control
-  // on it) from one phase does not slow the next.
-  const purge = () => admin((channel) => channel.purgeQueue(queue))
-  const bareFigures = await run(bare.port)
   await purge()
-  const ingressFigures = await run(ingress.port)
-  const { messageCount } = await admin((channel) => channel.checkQueue(queue))
-  await purge()
-  // A quorum queue compacts its log in the background after a purge of tens of thousands of messages;
-  // let it finish, or the paced phase measures the purge (which production, with consumers, never does).
-  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS))
-  const half = Math.max(1, Math.floor(ingressFigures.rps / 2))
-  const halfRun = await paced({ port: ingress.port, path: '/webhooks/meta', body, headers, rate: half, seconds: DURATION })
-  const halfFigures: Figures = { rps: halfRun.ok / DURATION, p50: halfRun.p50, p99: halfRun.p99, errors: 0, non2xx: halfRun.failed }
+  await new Promise((resolve) => setTimeout(resolve, 2_000))
+  const ingressRps = figures.get('ingress')?.rps ?? 0
+  const half = Math.max(1, Math.floor(ingressRps / 2))
+  const halfRun = await paced({ port: ingress.port, path: '/webhooks/meta', body, headers, rate: half, seconds: SECONDS * 2 })
+  const loadAfter = loadavg()[0]
 
-  const row = (name: string, f: Figures) =>
-    `${name.padEnd(42)} ${f.rps.toFixed(0).padStart(8)} ${String(f.p50).padStart(8)} ${String(f.p99).padStart(8)} ${String(f.errors + f.non2xx).padStart(8)}`
-  console.log(`\n${'target'.padEnd(42)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'failed'.padStart(8)}`)
-  console.log(row('bare Fastify handler', bareFigures))
-  console.log(row('ingress → RabbitMQ (confirmed)', ingressFigures))
-  console.log(row(`ingress at half peak (${half} req/s, paced)`, halfFigures))
-  const ratio = ingressFigures.rps / bareFigures.rps
-  console.log(`\nratio ingress/bare: ${ratio.toFixed(2)} (target ≥ 0.5)`)
-  console.log(`p99 at half the peak rate: ${halfFigures.p99} ms (target < 50 ms)`)
-  console.log(`events queued by the peak run: ${messageCount}${process.env.BENCH_BUS === 'memory' ? ' (BENCH_BUS=memory: in-process bus, no broker)' : ''}`)
+  const cell = (value: string | number, width: number) => String(value).padStart(width)
+  console.log(`\n${'server'.padEnd(66)}${cell('req/s', 8)}${cell('p50 ms', 8)}${cell('p99 ms', 8)}${cell('× bare', 8)}${cell('failed', 8)}`)
+  const labels: Record<string, string> = {
+    bare: 'bare Fastify (parse JSON, 200)',
+    naive: 'naive ingress: raw-body HMAC + one awaited confirm (quorum queue)',
+    ingress: 'the ingress (dist/main.js, LOG_LEVEL=info)',
+  }
+  for (const [name, f] of figures) {
+    console.log(`${(labels[name] ?? name).padEnd(66)}${cell(f.rps.toFixed(0), 8)}${cell(f.p50, 8)}${cell(f.p99, 8)}${cell((f.rps / bareRps).toFixed(2), 8)}${cell(f.failed, 8)}`)
+  }
+  console.log(`\nper round req/s: ${[...rounds].map(([name, list]) => `${name} ${list.map((f) => f.rps.toFixed(0)).join('/')}`).join('; ')}`)
+  console.log(`ingress at half its peak, open loop (${half} req/s for ${SECONDS * 2} s): p50 ${halfRun.p50} ms, p99 ${halfRun.p99} ms, ${halfRun.failed} failed (target p99 < 50 ms)`)
+  console.log(`ingress resident memory: ${idleMb} MB idle, ${peakMb} MB at most under load (target < 100 MB)`)
+  console.log(`ratio ingress/bare ${((figures.get('ingress')?.rps ?? 0) / bareRps).toFixed(2)} (target ≥ 0.5), naive/bare ${((figures.get('naive')?.rps ?? 0) / bareRps).toFixed(2)}`)
+  console.log(`load average (1 min): ${loadBefore?.toFixed(2)} before, ${loadAfter?.toFixed(2)} after`)
 } finally {
-  for (const child of children) child.kill('SIGTERM')
-  await admin(async (channel) => {
-    await channel.deleteQueue(queue)
-    await channel.deleteExchange(exchange)
-  }).catch((error: unknown) => console.error(`cleanup failed: ${String(error)}`))
+  await cleanUp()
 }

@@ -1,17 +1,23 @@
 // buildApp(deps): the ingress as a Fastify instance, not listening (main.ts listens; tests inject or
-// listen on port 0). Owns the raw-body parsing, the rate limit and the accepted/refused counters.
-// Must never parse a webhook body before its signature is verified: parsers here keep raw bytes only.
-import rateLimit from '@fastify/rate-limit'
+// listen on port 0). Registers, in order: the TypeBox validator, the body parsers, the rate limit and the
+// signature plugin, then one plugin per source; counts every answer by source, outcome and reason.
+// Must never parse a webhook body before its signature is verified (plugins/signatures.ts).
+import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
 import type { Bus } from '@gassistant/bus'
-import { createHttpServer, type Logger, type Metrics } from '@gassistant/runtime'
+import { createHttpServer, type Answer, type Logger, type Metrics } from '@gassistant/runtime'
 import type { FastifyInstance } from 'fastify'
+import { describeErrors } from './body.js'
 import type { IngressConfig } from './config.js'
-import { RateLimited } from './errors.js'
+import { InvalidPayload } from './errors.js'
+import { jsonBodies } from './plugins/body-parsers.js'
+import { rateLimiting } from './plugins/rate-limit.js'
+import { signatures } from './plugins/signatures.js'
 import { createPublisher } from './publish.js'
 import { formRoutes } from './routes/forms.js'
 import { metaRoutes } from './routes/meta.js'
 import { odooRoutes } from './routes/odoo.js'
 import { whatsappRoutes } from './routes/whatsapp.js'
+import { formCredentials, gassistantSignature, hubSignature } from './schemes.js'
 
 export interface AppDeps {
   bus: Bus
@@ -22,22 +28,21 @@ export interface AppDeps {
   clock?: () => Date
 }
 
+/** Routes counted by source; `unknown` is every answer without a route (404s, malformed requests). */
 const SOURCES: Record<string, string> = {
   '/webhooks/meta': 'meta',
   '/webhooks/whatsapp': 'whatsapp',
   '/webhooks/odoo': 'odoo',
   '/webhooks/forms/:formKey': 'forms',
+  unknown: 'unknown',
 }
 
-export async function buildApp({ bus, config, log, metrics, clock = () => new Date() }: AppDeps): Promise<FastifyInstance> {
-  const app = await createHttpServer({
-    service: 'ingress',
-    log,
-    metrics,
-    ready: async () => ({ ok: bus.isReady(), checks: { broker: bus.isReady() } }),
-    fastify: { trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false, bodyLimit: config.bodyLimit },
-  })
+/** A webhook is a few KB: even a slow sender has it all here well within 10 s (REQUEST_TIMEOUT_MS). */
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000
 
+const OUTCOMES = { ok: 'accepted', refused: 'refused', failed: 'failed' } as const
+
+export async function buildApp({ bus, config, log, metrics, clock = () => new Date() }: AppDeps): Promise<FastifyInstance> {
   const requests = metrics.counter({
     name: 'ingress_requests_total',
     help: 'Webhook requests by source, outcome (accepted/refused/failed) and reason',
@@ -48,33 +53,57 @@ export async function buildApp({ bus, config, log, metrics, clock = () => new Da
     help: 'Events confirmed by the broker, by type',
     labelNames: ['type'],
   })
-  const publisher = createPublisher({ bus, clock, onPublished: (events) => events.forEach((event) => published.inc({ type: event.type })) })
+  // Label sets repeat: keep each child counter rather than hashing the labels on every request.
+  const requestCounters = new Map<string, { inc(): void }>()
+  const countRequest = ({ route, status, outcome, reason }: Answer) => {
+    const source = SOURCES[route]
+    if (source === undefined) return
+    const why = reason ?? (status < 400 ? 'published' : `http_${status}`)
+    const key = `${source} ${outcome} ${why}`
+    let counter = requestCounters.get(key)
+    if (!counter) requestCounters.set(key, (counter = requests.labels(source, OUTCOMES[outcome], why)))
+    counter.inc()
+  }
+  const publishedCounters = new Map<string, { inc(): void }>()
+  const countPublished = (type: string) => {
+    let counter = publishedCounters.get(type)
+    if (!counter) publishedCounters.set(type, (counter = published.labels(type)))
+    counter.inc()
+  }
 
-  // Every body stays raw bytes: signatures cover the exact bytes, and Meta's big ids need a lossless parse.
+  const app = await createHttpServer({
+    service: 'ingress',
+    log,
+    metrics,
+    ready: async () => ({ ok: bus.isReady(), checks: { broker: bus.isReady() } }),
+    onAnswer: countRequest,
+    fastify: {
+      trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
+      bodyLimit: config.bodyLimit,
+      requestTimeout: config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    },
+  })
+  // Routes declare TypeBox schemas; a refused body answers 400 naming the first bad path.
+  app.setValidatorCompiler(TypeBoxValidatorCompiler)
+  app.setSchemaErrorFormatter((errors) => new InvalidPayload(describeErrors(errors)))
+
+  // Every body is kept as raw bytes until its signature is verified; then parsed once.
   app.removeAllContentTypeParsers()
-  app.addContentTypeParser(['application/json', 'application/x-www-form-urlencoded'], { parseAs: 'buffer' }, (_request, body, done) => {
-    done(null, body)
+  jsonBodies(app)
+  await app.register(rateLimiting, config.rateLimit)
+  await app.register(signatures, {
+    schemes: {
+      meta: hubSignature(config.meta.appSecret),
+      whatsapp: hubSignature(config.whatsapp.appSecret),
+      odoo: gassistantSignature(config.odoo.webhookSecret, clock),
+      form: formCredentials(config.forms, clock),
+    },
   })
 
-  await app.register(async (webhooks) => {
-    await webhooks.register(rateLimit, {
-      max: config.rateLimit.max,
-      timeWindow: config.rateLimit.windowMs,
-      // request.ip is the socket address unless the hop is in TRUST_PROXY: then the first untrusted X-Forwarded-For entry.
-      keyGenerator: (request) => request.ip,
-      errorResponseBuilder: (_request, context) => new RateLimited(context.after),
-    })
-    webhooks.addHook('onResponse', async (request, reply) => {
-      const source = SOURCES[request.routeOptions.url ?? ''] ?? 'unknown'
-      const status = reply.statusCode
-      const outcome = status < 400 ? 'accepted' : status < 500 ? 'refused' : 'failed'
-      requests.inc({ source, outcome, reason: request.outcomeReason ?? (status < 400 ? 'published' : `http_${status}`) })
-    })
-    await webhooks.register(metaRoutes, { ...config.meta, publisher })
-    await webhooks.register(whatsappRoutes, { ...config.whatsapp, publisher })
-    await webhooks.register(odooRoutes, { webhookSecret: config.odoo.webhookSecret, publisher, clock })
-    await webhooks.register(formRoutes, { forms: config.forms, publisher, clock })
-  })
-
+  const publisher = createPublisher({ bus, clock, onPublished: (events) => events.forEach((event) => countPublished(event.type)) })
+  await app.register(metaRoutes, { verifyToken: config.meta.verifyToken, publisher })
+  await app.register(whatsappRoutes, { verifyToken: config.whatsapp.verifyToken, publisher })
+  await app.register(odooRoutes, { publisher })
+  await app.register(formRoutes, { publisher, clock })
   return app
 }

@@ -1,9 +1,18 @@
 // Decoding of raw request bodies: strict UTF-8, JSON that keeps integers beyond 2^53 exact (Meta ad ids
-// are 18 digits and JSON.parse rounds them), and urlencoded forms. Never throws anything but InvalidPayload.
+// are 18 digits and JSON.parse rounds them), and urlencoded forms; the 400 message of a refused value.
+// Never throws anything but InvalidPayload or UnsupportedMediaType.
 import { parse as parseLossless } from 'lossless-json'
-import { InvalidPayload } from './errors.js'
+import { InvalidPayload, UnsupportedMediaType } from './errors.js'
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)/i
+
+/** A body declared in another charset (`application/json; charset=utf-16`) is refused, never read as UTF-8. */
+export function requireUtf8(contentType: string | undefined, mediaType: string): void {
+  const charset = contentType === undefined ? undefined : CHARSET.exec(contentType)?.[1]?.toLowerCase()
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') throw new UnsupportedMediaType(`${mediaType} in UTF-8`)
+}
 
 function decodeUtf8(raw: Buffer): string {
   if (raw.length === 0) throw new InvalidPayload('body is empty')
@@ -54,8 +63,8 @@ export function parseUrlEncoded(raw: Buffer): Record<string, string> {
 }
 
 /** First validation error of a TypeBox check as "<path> <problem>", e.g. "/entry/0/changes must be array". */
-export function describeErrors(errors: Iterable<{ instancePath: string; message: string }>): string {
-  for (const error of errors) return `${error.instancePath || 'body'} ${error.message}`
+export function describeErrors(errors: Iterable<{ instancePath: string; message?: string | undefined }>): string {
+  for (const error of errors) return `${error.instancePath || 'body'} ${error.message ?? 'is invalid'}`
   return 'body is invalid'
 }
 

@@ -25,6 +25,8 @@ export const EnvSchema = Type.Object({
   /** Comma-separated IPs/CIDRs of the reverse proxies whose X-Forwarded-For we believe; unset: none. */
   TRUST_PROXY: Type.String({ default: '' }),
   BODY_LIMIT: Type.Integer({ minimum: 1024, default: 1_048_576 }),
+  /** The whole request, headers and body, must arrive within this (a body trickling in is cut with a 408). */
+  REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 300_000, default: 10_000 }),
   RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 600 }),
   RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1000, default: 60_000 }),
   LOG_LEVEL: LogLevel,
@@ -49,6 +51,8 @@ export interface IngressConfig {
   /** IPs/CIDRs (never a hop count: a count trusts whatever the client prepends). Empty: trust none. */
   trustProxy: string[]
   bodyLimit: number
+  /** Headers and body must arrive within this; a slower request is cut with a 408 (default 10 000). */
+  requestTimeoutMs?: number
   rateLimit: { max: number; windowMs: number }
 }
 
@@ -85,6 +89,7 @@ export function ingressConfigFrom(values: IngressSettings): IngressConfig {
     forms: values.FORM_SECRETS,
     trustProxy: parseTrustProxy(values.TRUST_PROXY),
     bodyLimit: values.BODY_LIMIT,
+    requestTimeoutMs: values.REQUEST_TIMEOUT_MS,
     rateLimit: { max: values.RATE_LIMIT_MAX, windowMs: values.RATE_LIMIT_WINDOW_MS },
   }
 }

@@ -6,4 +6,3 @@ export { EnvSchema, IngressSettings, loadIngressEnv, parseTrustProxy } from './c
 export type { Env, FormCredentials, IngressConfig } from './config.js'
 export { wireIngress } from './wiring.js'
 export type { IngressWiring } from './wiring.js'
-export { signGAssistant } from './signature.js'

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import t from 'tap'
-import { signGAssistant } from '../src/signature.js'
+import { signGAssistant } from '@gassistant/contracts'
 import { FIXTURE_TIME, harness, post, waitFor } from './helpers.js'
 
 const T = Math.floor(FIXTURE_TIME.getTime() / 1000)

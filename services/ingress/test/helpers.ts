@@ -28,6 +28,7 @@ export function testConfig(overrides: Partial<IngressConfig> = {}): IngressConfi
     forms: { contact: { secret: 'contact-form-secret' }, partner: { apiKey: 'partner-api-key-123' } },
     trustProxy: [],
     bodyLimit: 64 * 1024,
+    requestTimeoutMs: 10_000,
     rateLimit: { max: 1000, windowMs: 60_000 },
     ...overrides,
   }

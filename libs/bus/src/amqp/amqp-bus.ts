@@ -5,6 +5,7 @@
 import { encodeEvent, validateEvent, type AnyEvent } from '@gassistant/contracts'
 import { AmqpConnectionManagerClass, type ChannelWrapper } from 'amqp-connection-manager'
 import type { ConfirmChannel } from 'amqplib'
+import type { Socket } from 'node:net'
 import { BrokerUnavailableError, PublishRejectedError, PublishTimeoutError, TopologyError, type BusError } from '../errors.js'
 import { silentLogger, type BusLogger } from '../logger.js'
 import { serviceTopology } from '../topology.js'
@@ -166,7 +167,26 @@ export async function createAmqpBus(options: AmqpBusOptions): Promise<Bus> {
     })
   }
 
-  const isReady = (): boolean => !closed && publisherReady && publisherChannel !== undefined && manager.isConnected()
+  // amqplib writes each message to the socket by itself, one syscall and TCP segment each, in a
+  // setImmediate after the publish. Corking the socket until that write is done sends the publishes of
+  // every request handled in this turn of the event loop in one write, which the broker reads, journals
+  // and confirms as one batch (quorum queue, 50 publishes in flight: ~1.4x the confirms per second).
+  let corked = false
+  function writeTogether(): void {
+    const socket = (manager.connection?.connection as { stream?: Socket } | undefined)?.stream
+    if (corked || typeof socket?.cork !== 'function') return
+    corked = true
+    socket.cork()
+    // Queued after amqplib's own setImmediate (scheduled on the nextTick its buffer turned readable).
+    process.nextTick(() =>
+      setImmediate(() => {
+        corked = false
+        socket.uncork()
+      }),
+    )
+  }
+
+    const isReady = (): boolean => !closed && publisherReady && publisherChannel !== undefined && manager.isConnected()
 
   return {
     async publish(events) {
@@ -178,7 +198,9 @@ export async function createAmqpBus(options: AmqpBusOptions): Promise<Bus> {
       })
       // Fail fast rather than queue in memory: the caller must not believe an event is safe yet.
       if (!isReady()) throw new BrokerUnavailableError(closed ? 'bus is closed' : undefined)
-      await Promise.all(bodies.map(({ event, body }) => publishOne(event, body)))
+      const confirmed = Promise.all(bodies.map(({ event, body }) => publishOne(event, body)))
+      writeTogether()
+      await confirmed
     },
 
     async subscribe(subscribeOptions) {

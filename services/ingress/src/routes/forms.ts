@@ -1,52 +1,31 @@
 // Web and landing-page forms: POST /webhooks/forms/:formKey, JSON or urlencoded, authenticated per form
 // by an X-GAssistant-Signature HMAC (browser posts through a signing backend) or an X-API-Key header
-// (server-side posts). UTM parameters are kept apart → inbound.form.submitted.v1.
+// (server-side posts): route config `signature: 'form'`. UTM parameters are kept apart → inbound.form.submitted.v1.
 // Must never publish an unauthenticated submission, nor log field values (they are personal data).
 import { createHash } from 'node:crypto'
 import type { AnyEvent } from '@gassistant/contracts'
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
-import { parseJson, parseUrlEncoded } from '../body.js'
-import type { FormCredentials } from '../config.js'
-import { InvalidApiKey, InvalidPayload, MissingSignature, UnknownForm, UnsupportedMediaType } from '../errors.js'
-import type { Publisher } from '../publish.js'
-import { GASSISTANT_HEADER, sameSecret, verifyGAssistantSignature } from '../signature.js'
-import { rawBody } from './raw.js'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import Type, { type Static } from 'typebox'
+import { InvalidPayload } from '../errors.js'
+import { urlEncodedBodies } from '../plugins/body-parsers.js'
+import { Accepted, type Publisher } from '../publish.js'
 
 const UTM_KEYS = ['source', 'medium', 'campaign', 'term', 'content'] as const
 const MAX_FIELDS = 100
-const FORM_KEY = /^[A-Za-z0-9_-]{1,64}$/
 
-function authenticate(request: FastifyRequest, raw: Buffer, credentials: FormCredentials, now: Date): void {
-  if (request.headers[GASSISTANT_HEADER] !== undefined && credentials.secret) {
-    verifyGAssistantSignature(raw, request.headers, credentials.secret, now)
-    return
-  }
-  const apiKey = request.headers['x-api-key']
-  if (typeof apiKey === 'string' && credentials.apiKey) {
-    if (!sameSecret(credentials.apiKey, apiKey)) throw new InvalidApiKey()
-    return
-  }
-  throw new MissingSignature(credentials.secret ? 'X-GAssistant-Signature' : 'X-API-Key')
-}
+const Scalar = Type.Union([Type.String(), Type.Number(), Type.Boolean()])
+/** A JSON object of fields (a multi-select is a list) or the urlencoded fields; nothing nested. */
+const FormBody = Type.Record(Type.String(), Type.Union([Scalar, Type.Null(), Type.Array(Scalar)]))
+const Params = Type.Object({ formKey: Type.String() })
 
-/** JSON values become strings; a multi-select array is joined; nested objects are refused. */
-function jsonFields(body: unknown): Record<string, string> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidPayload('body must be a JSON object of fields')
+/** Values become strings; a multi-select list is joined; empty values are dropped. */
+function textFields(body: Static<typeof FormBody>): Record<string, string> {
   const fields: Record<string, string> = {}
   for (const [key, value] of Object.entries(body)) {
-    if (value === null || value === undefined) continue
-    if (Array.isArray(value) && value.every((item) => typeof item !== 'object')) fields[key] = value.map(String).join(', ')
-    else if (typeof value === 'object') throw new InvalidPayload(`/${key} must be a string, number, boolean or list of them`)
-    else fields[key] = String(value)
+    if (value === null) continue
+    fields[key] = Array.isArray(value) ? value.map(String).join(', ') : String(value)
   }
   return fields
-}
-
-function readFields(request: FastifyRequest, raw: Buffer): Record<string, string> {
-  const type = request.headers['content-type'] ?? ''
-  if (/^application\/json\s*(;|$)/i.test(type)) return jsonFields(parseJson(raw))
-  if (/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) return parseUrlEncoded(raw)
-  throw new UnsupportedMediaType('application/json or application/x-www-form-urlencoded')
 }
 
 function formEvent(formKey: string, raw: Buffer, fields: Record<string, string>, now: Date, publisher: Publisher): AnyEvent {
@@ -81,20 +60,16 @@ function formEvent(formKey: string, raw: Buffer, fields: Record<string, string>,
 }
 
 export interface FormRouteOptions {
-  forms: Record<string, FormCredentials>
   publisher: Publisher
   clock: () => Date
 }
 
-export const formRoutes: FastifyPluginAsync<FormRouteOptions> = async (app, { forms, publisher, clock }) => {
-  app.post<{ Params: { formKey: string } }>('/webhooks/forms/:formKey', async (request) => {
-    const { formKey } = request.params
-    const credentials = FORM_KEY.test(formKey) && Object.hasOwn(forms, formKey) ? forms[formKey] : undefined
-    if (!credentials) throw new UnknownForm()
-    const raw = rawBody(request)
-    const now = clock()
-    authenticate(request, raw, credentials, now)
-    const event = formEvent(formKey, raw, readFields(request, raw), now, publisher)
-    return { received: true, ...(await publisher.publish(request, [event])) }
+export const formRoutes: FastifyPluginAsyncTypebox<FormRouteOptions> = async (app, { publisher, clock }) => {
+  urlEncodedBodies(app)
+  const schema = { params: Params, body: FormBody, response: { 200: Accepted } }
+  app.post('/webhooks/forms/:formKey', { config: { signature: 'form' }, schema }, async (request) => {
+    // The signature scheme already refused an unknown form key; the parsers kept the raw bytes.
+    const event = formEvent(request.params.formKey, request.rawBody ?? Buffer.alloc(0), textFields(request.body), clock(), publisher)
+    return { received: true as const, ...(await publisher.publish(request, [event])) }
   })
 }

@@ -2,7 +2,7 @@
 // hub.mode=subscribe and our verify token → the challenge echoed as text/plain; anything else → 403.
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { VerificationFailed } from '../errors.js'
-import { sameSecret } from '../signature.js'
+import { sameSecret } from '../schemes.js'
 
 export function handshake(verifyToken: string) {
   return async (request: FastifyRequest, reply: FastifyReply) => {

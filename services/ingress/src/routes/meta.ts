@@ -1,11 +1,11 @@
 // Meta Lead Ads webhook (meta-lead-ads.md): the handshake, and one inbound.meta.leadgen.v1 per `leadgen`
 // change of every entry. Other objects and fields are acknowledged without an event.
-// Must never publish before the signature over the raw bytes is verified.
+// Must never publish before the signature over the raw bytes is verified (route config `signature: 'meta'`).
 import type { AnyEvent } from '@gassistant/contracts'
 import Type from 'typebox'
 import { Compile } from 'typebox/compile'
 import { idString, type Publisher } from '../publish.js'
-import { changeValues, metaWebhook } from './meta-webhook.js'
+import { changeValues, metaWebhook, type MetaEnvelope } from './meta-webhook.js'
 
 /** Ids come as strings (live deliveries) or numbers (documented samples); unsafe numbers were kept as strings. */
 const Id = Type.Union([Type.String({ pattern: '^[0-9]{1,30}$' }), Type.Integer({ minimum: 0 })])
@@ -28,7 +28,7 @@ function adId(value: string | number | undefined): string | undefined {
   return /^0+$/.test(id) ? undefined : id
 }
 
-function leadgenEvents(body: unknown, publisher: Publisher): AnyEvent[] {
+function leadgenEvents(body: MetaEnvelope, publisher: Publisher): AnyEvent[] {
   return changeValues(body, 'page', 'leadgen', Leadgen).map((value) => {
     const leadgenId = idString(value.leadgen_id)
     const ad = adId(value.ad_id)
@@ -49,4 +49,4 @@ function leadgenEvents(body: unknown, publisher: Publisher): AnyEvent[] {
   })
 }
 
-export const metaRoutes = metaWebhook('/webhooks/meta', leadgenEvents)
+export const metaRoutes = metaWebhook('/webhooks/meta', 'meta', leadgenEvents)

@@ -1,17 +1,17 @@
 // Odoo addon webhook (odoo-addon/g_assistant_connector "Payload contract"): `{id, event, timestamp,
-// database, model, record, changed}` signed with X-GAssistant-Signature. Lead events → inbound.odoo.lead.v1,
-// `lead.message_posted` (plus its `message`) → inbound.odoo.lead.message_posted.v1, order events →
-// inbound.odoo.order.v1; `test.ping` and events we do not know are acknowledged without one (an addon newer
-// than the hub must not be retried forever). Must never publish an unsigned or replayed body.
+// database, model, record, changed, message}` signed with X-GAssistant-Signature. Lead events →
+// inbound.odoo.lead.v1, `lead.message_posted` (plus its `message`) → inbound.odoo.lead.message_posted.v1,
+// order events → inbound.odoo.order.v1; `test.ping` and events we do not know are acknowledged without one
+// (an addon newer than the hub must not be retried forever). The event id is the addon's delivery `id`,
+// the same on every retry of one change and different for two changes of one record in the same second.
+// Must never publish an unsigned or replayed body (route config `signature: 'odoo'`).
 import { OdooLeadMessageKind, type AnyEvent } from '@gassistant/contracts'
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type, { type Static } from 'typebox'
 import { Compile } from 'typebox/compile'
-import { checkAt, describeErrors, parseJson } from '../body.js'
+import { checkAt } from '../body.js'
 import { InvalidPayload } from '../errors.js'
-import type { Publisher } from '../publish.js'
-import { verifyGAssistantSignature } from '../signature.js'
-import { rawBody, requireJson } from './raw.js'
+import { Accepted, type Publisher } from '../publish.js'
 
 const OdooId = Type.Integer({ minimum: 1 })
 /** The addon sends `null` for an empty value (Odoo's `false` is converted). */
@@ -19,27 +19,17 @@ const Text = Type.Optional(Type.Union([Type.String(), Type.Null()]))
 const NamedRef = Type.Optional(Type.Union([Type.Object({ id: OdooId, name: Type.String() }), Type.Null()]))
 const UserRef = Type.Optional(Type.Union([Type.Object({ id: OdooId, name: Text, email: Text }), Type.Null()]))
 
-const Payload = Compile(
-  Type.Object({
-    event: Type.String({ minLength: 1 }),
-    timestamp: Type.String({ format: 'date-time' }),
-    database: Type.String({ minLength: 1 }),
-    model: Type.String({ minLength: 1 }),
-    record: Type.Record(Type.String(), Type.Unknown()),
-    changed: Type.Optional(Type.Array(Type.String())),
-    message: Type.Optional(Type.Unknown()),
-  }),
-)
-
-/** `message` of a lead.message_posted: who answered, how, when (the addon never sends the text). */
-const PostedMessage = Compile(
-  Type.Object({
-    id: OdooId,
-    kind: OdooLeadMessageKind,
-    user: Type.Object({ id: OdooId, name: Text, email: Text }),
-    date: Type.String({ format: 'date-time' }),
-  }),
-)
+const Payload = Type.Object({
+  /** The delivery id (UUID v4), kept by the addon across its retries. */
+  id: Type.String({ format: 'uuid' }),
+  event: Type.String({ minLength: 1 }),
+  timestamp: Type.String({ format: 'date-time' }),
+  database: Type.String({ minLength: 1 }),
+  model: Type.String({ minLength: 1 }),
+  record: Type.Record(Type.String(), Type.Unknown()),
+  changed: Type.Optional(Type.Array(Type.String())),
+  message: Type.Optional(Type.Unknown()),
+})
 
 const LeadRecord = Compile(
   Type.Object({
@@ -59,6 +49,16 @@ const LeadRecord = Compile(
     campaign: Text,
     gassistant_ref: Text,
     write_date: Type.String({ minLength: 1 }),
+  }),
+)
+
+/** `message` of a lead.message_posted: who answered, how, when (the addon never sends the text). */
+const PostedMessage = Compile(
+  Type.Object({
+    id: OdooId,
+    kind: OdooLeadMessageKind,
+    user: Type.Object({ id: OdooId, name: Text, email: Text }),
+    date: Type.String({ format: 'date-time' }),
   }),
 )
 
@@ -89,8 +89,8 @@ function user(ref: Static<typeof UserRef> | undefined) {
   return ref ? { user: present({ id: ref.id, name: ref.name, email: ref.email }) } : {}
 }
 
-function odooEvents(body: unknown, publisher: Publisher): AnyEvent[] {
-  if (!Payload.Check(body)) throw new InvalidPayload(describeErrors(Payload.Errors(body)))
+function odooEvents(body: Static<typeof Payload>, publisher: Publisher): AnyEvent[] {
+  const id = `odoo:${body.id}`
   const changed = body.changed ? { changed: body.changed } : {}
   const base = { database: body.database, occurredAt: new Date(body.timestamp).toISOString() }
   if ((LEAD_EVENTS as readonly string[]).includes(body.event)) {
@@ -100,7 +100,7 @@ function odooEvents(body: unknown, publisher: Publisher): AnyEvent[] {
     return [
       publisher.event({
         type: 'inbound.odoo.lead.v1',
-        id: `odoo:crm.lead:${r.id}:${r.write_date}`,
+        id,
         subject: `odoo:crm.lead:${r.id}`,
         data: {
           action: body.event as (typeof LEAD_EVENTS)[number],
@@ -135,7 +135,7 @@ function odooEvents(body: unknown, publisher: Publisher): AnyEvent[] {
     return [
       publisher.event({
         type: 'inbound.odoo.lead.message_posted.v1',
-        id: `odoo:mail.message:${m.id}`,
+        id,
         subject: `odoo:crm.lead:${r.id}`,
         data: {
           database: body.database,
@@ -157,7 +157,7 @@ function odooEvents(body: unknown, publisher: Publisher): AnyEvent[] {
     return [
       publisher.event({
         type: 'inbound.odoo.order.v1',
-        id: `odoo:sale.order:${r.id}:${r.write_date}`,
+        id,
         subject: `odoo:sale.order:${r.id}`,
         data: {
           action: body.event as (typeof ORDER_EVENTS)[number],
@@ -185,19 +185,14 @@ function odooEvents(body: unknown, publisher: Publisher): AnyEvent[] {
 }
 
 export interface OdooRouteOptions {
-  webhookSecret: string
   publisher: Publisher
-  clock: () => Date
 }
 
-export const odooRoutes: FastifyPluginAsync<OdooRouteOptions> = async (app, { webhookSecret, publisher, clock }) => {
-  app.post('/webhooks/odoo', async (request) => {
-    requireJson(request)
-    const raw = rawBody(request)
-    verifyGAssistantSignature(raw, request.headers, webhookSecret, clock())
-    const body = parseJson(raw)
-    const events = odooEvents(body, publisher)
-    if (events.length === 0) request.log.info({ odoo_event: (body as { event: string }).event }, 'odoo event acknowledged without publishing')
-    return { received: true, ...(await publisher.publish(request, events)) }
+export const odooRoutes: FastifyPluginAsyncTypebox<OdooRouteOptions> = async (app, { publisher }) => {
+  const schema = { body: Payload, response: { 200: Accepted } }
+  app.post('/webhooks/odoo', { config: { signature: 'odoo' }, schema }, async (request) => {
+    const events = odooEvents(request.body, publisher)
+    if (events.length === 0) request.log.info({ odoo_event: request.body.event }, 'odoo event acknowledged without publishing')
+    return { received: true as const, ...(await publisher.publish(request, events)) }
   })
 }

@@ -1,12 +1,12 @@
 // WhatsApp Cloud API webhook (whatsapp-cloud-api.md): the handshake, and one inbound.whatsapp.message.v1
 // per inbound message (text, interactive replies, template buttons, media; with the click-to-WhatsApp
 // referral when present). Delivery statuses and other fields are acknowledged without an event.
-// Must never publish before the signature over the raw bytes is verified.
+// Must never publish before the signature over the raw bytes is verified (route config `signature: 'whatsapp'`).
 import type { AnyEvent } from '@gassistant/contracts'
 import Type, { type Static } from 'typebox'
 import { Compile } from 'typebox/compile'
 import type { Publisher } from '../publish.js'
-import { changeValues, metaWebhook } from './meta-webhook.js'
+import { changeValues, metaWebhook, type MetaEnvelope } from './meta-webhook.js'
 
 const Str = Type.Optional(Type.String())
 const Reply = Type.Optional(Type.Object({ id: Type.String(), title: Type.String() }))
@@ -63,7 +63,7 @@ function referral(message: WaMessage) {
   return { referral: Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) }
 }
 
-function messageEvents(body: unknown, publisher: Publisher): AnyEvent[] {
+function messageEvents(body: MetaEnvelope, publisher: Publisher): AnyEvent[] {
   return changeValues(body, 'whatsapp_business_account', 'messages', MessagesValue).flatMap((value) =>
     (value.messages ?? []).map((message) => {
       const contact = value.contacts?.find((candidate) => candidate.wa_id === message.from) ?? value.contacts?.[0]
@@ -88,4 +88,4 @@ function messageEvents(body: unknown, publisher: Publisher): AnyEvent[] {
   )
 }
 
-export const whatsappRoutes = metaWebhook('/webhooks/whatsapp', messageEvents)
+export const whatsappRoutes = metaWebhook('/webhooks/whatsapp', 'whatsapp', messageEvents)
