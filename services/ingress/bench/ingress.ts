@@ -3,6 +3,7 @@
 // JSON, answer) and the naive design (HMAC over the raw body + one awaited confirm to a quorum queue).
 // Rounds are interleaved so drift on a shared machine hits all three alike; the median round is shown.
 // Then the ingress's resident memory under that load, and its latency at half its peak (open loop).
+// BENCH_COMPARE=<path to another build's dist/main.js> adds that ingress to the rounds.
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process'
 import { createHmac } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
@@ -18,6 +19,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50)
 const SECRET = 'bench-app-secret'
 const MAIN = new URL('../dist/main.js', import.meta.url).pathname
+/** The exchange the ingress publishes to (DESIGN.md "Events"). */
+const EXCHANGE = 'gassistant.events'
 
 // A signed Meta leadgen webhook, in Meta's compact form.
 const body = JSON.stringify({
@@ -66,10 +69,10 @@ function startBaseline(name: string, env: Record<string, string>): Promise<Targe
   })
 }
 
-async function startIngress(url: string): Promise<Target> {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`pnpm run build\` first`)
+async function startIngress(url: string, main = MAIN, name = 'ingress'): Promise<Target> {
+  if (!existsSync(main)) throw new Error(`${main} is missing: run \`pnpm run build\` first`)
   const port = await freePort()
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [main], {
     env: {
       ...process.env,
       AMQP_URL: url,
@@ -87,7 +90,7 @@ async function startIngress(url: string): Promise<Target> {
   for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
     if (child.exitCode !== null) throw new Error(`the ingress exited with ${child.exitCode}`)
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((res) => res.ok, () => false)
-    if (ready) return { name: 'ingress', port, child }
+    if (ready) return { name, port, child }
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
   throw new Error('the ingress did not become ready within 30 s')
@@ -113,6 +116,10 @@ try {
   const bare = await startBaseline('bare', { BENCH_TARGET: 'bare' })
   const naive = await startBaseline('naive', { BENCH_TARGET: 'naive', BENCH_SECRET: SECRET, BENCH_QUEUE: 'naive', AMQP_URL: bench.url })
   const ingress = await startIngress(bench.url)
+  // After the ingress declared the hub's exchange and queues: the naive design doing the broker's share of its work.
+  const naiveAlike = await startBaseline('naive-alike', { BENCH_TARGET: 'naive', BENCH_SECRET: SECRET, BENCH_EXCHANGE: EXCHANGE, AMQP_URL: bench.url })
+  // BENCH_COMPARE=<another build's dist/main.js>: that ingress too, in the same rounds (e.g. before a change).
+  const compared = process.env.BENCH_COMPARE ? [await startIngress(bench.url, process.env.BENCH_COMPARE, 'compared')] : []
   const idleMb = residentMb(ingress.child.pid)
   // The queues the ingress declared (its consumers' queues) and the naive one.
   const listed = execFileSync('rabbitmqctl', ['list_queues', '-q', '-p', bench.name, 'name'], { encoding: 'utf8' })
@@ -126,7 +133,7 @@ try {
   }
 
   console.log(`vhost ${bench.name}; ${CONNECTIONS} connections; ${ROUNDS} interleaved rounds of ${SECONDS} s; warming up…`)
-  const targets = [bare, naive, ingress]
+  const targets = [bare, naive, naiveAlike, ingress, ...compared]
   for (const target of targets) await load(target, 3)
   const rounds = new Map<string, Figures[]>(targets.map((target) => [target.name, []]))
   let peakMb = idleMb
@@ -153,7 +160,9 @@ try {
   const labels: Record<string, string> = {
     bare: 'bare Fastify (parse JSON, 200)',
     naive: 'naive ingress: raw-body HMAC + one awaited confirm (quorum queue)',
+    'naive-alike': 'naive, same event + properties through the hub exchange',
     ingress: 'the ingress (dist/main.js, LOG_LEVEL=info)',
+    compared: `BENCH_COMPARE ingress (${process.env.BENCH_COMPARE ?? ''})`.slice(0, 65),
   }
   for (const [name, f] of figures) {
     console.log(`${(labels[name] ?? name).padEnd(66)}${cell(f.rps.toFixed(0), 8)}${cell(f.p50, 8)}${cell(f.p99, 8)}${cell((f.rps / bareRps).toFixed(2), 8)}${cell(f.failed, 8)}`)
@@ -161,7 +170,8 @@ try {
   console.log(`\nper round req/s: ${[...rounds].map(([name, list]) => `${name} ${list.map((f) => f.rps.toFixed(0)).join('/')}`).join('; ')}`)
   console.log(`ingress at half its peak, open loop (${half} req/s for ${SECONDS * 2} s): p50 ${halfRun.p50} ms, p99 ${halfRun.p99} ms, ${halfRun.failed} failed (target p99 < 50 ms)`)
   console.log(`ingress resident memory: ${idleMb} MB idle, ${peakMb} MB at most under load (target < 100 MB)`)
-  console.log(`ratio ingress/bare ${((figures.get('ingress')?.rps ?? 0) / bareRps).toFixed(2)} (target ≥ 0.5), naive/bare ${((figures.get('naive')?.rps ?? 0) / bareRps).toFixed(2)}`)
+  const rpsOf = (name: string) => figures.get(name)?.rps ?? 0
+  console.log(`ratio ingress/bare ${(rpsOf('ingress') / bareRps).toFixed(2)} (target ≥ 0.5), naive/bare ${(rpsOf('naive') / bareRps).toFixed(2)}, ingress/naive-alike ${(rpsOf('ingress') / Math.max(1, rpsOf('naive-alike'))).toFixed(2)}`)
   console.log(`load average (1 min): ${loadBefore?.toFixed(2)} before, ${loadAfter?.toFixed(2)} after`)
 } finally {
   await cleanUp()
