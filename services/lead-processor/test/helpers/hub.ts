@@ -7,6 +7,7 @@ import { createHmac, randomUUID } from 'node:crypto'
 import amqp from 'amqplib'
 import type { Test } from 'tap'
 import { DEFAULT_RETRY, createAmqpBus, deadQueueName, queueName, retryQueueName, type Bus } from '@gassistant/bus'
+import { signGAssistant } from '@gassistant/contracts'
 import { buildApp } from '@gassistant/ingress'
 import type { OdooClient } from '@gassistant/odoo'
 import { createMetrics } from '@gassistant/runtime'
@@ -28,9 +29,7 @@ export function hubSignature(body: Buffer | string, secret = APP_SECRET): Record
 
 /** `X-GAssistant-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>` (ingress forms route). */
 export function formSignature(body: Buffer | string, at = new Date(), secret = FORM_SECRET): Record<string, string> {
-  const t = Math.floor(at.getTime() / 1000)
-  const v1 = createHmac('sha256', secret).update(`${t}.`).update(body).digest('hex')
-  return { 'x-gassistant-signature': `t=${t},v1=${v1}` }
+  return { 'x-gassistant-signature': signGAssistant(secret, Math.floor(at.getTime() / 1000), body) }
 }
 
 export interface Webhook {
