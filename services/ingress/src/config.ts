@@ -1,7 +1,7 @@
 // The ingress's environment (DESIGN.md "Configuration contract"), validated at start by the runtime.
 // Must never hold a default for a secret: a missing secret stops the service.
 import { isIP } from 'node:net'
-import { AmqpUrl, ConfigError, LogLevel, Port, loadConfig } from '@gassistant/runtime'
+import { AmqpUrl, ConfigError, HttpUrl, LogLevel, Port, loadConfig } from '@gassistant/runtime'
 import Type, { type Static } from 'typebox'
 
 const Secret = Type.String({ minLength: 8 })
@@ -12,6 +12,8 @@ export const EnvSchema = Type.Object({
   WHATSAPP_APP_SECRET: Type.Optional(Secret),
   WHATSAPP_VERIFY_TOKEN: Type.Optional(Type.String({ minLength: 1 })),
   ODOO_WEBHOOK_SECRET: Secret,
+  /** The addon's `/gassistant/hub-ready`: called, signed with ODOO_WEBHOOK_SECRET, once the ingress listens. Unset: not called. */
+  ODOO_HUB_READY_URL: Type.Optional(HttpUrl),
   /** JSON: form key → `{ secret?, apiKey? }` (HMAC-signed browser posts, or an API key for server posts). */
   FORM_SECRETS: Type.Record(
     Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),

@@ -6,3 +6,4 @@ export { EnvSchema, IngressSettings, loadIngressEnv, parseTrustProxy } from './c
 export type { Env, FormCredentials, IngressConfig } from './config.js'
 export { wireIngress } from './wiring.js'
 export type { IngressWiring } from './wiring.js'
+export type { HubReadyTiming } from './hub-ready.js'

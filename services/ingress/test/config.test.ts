@@ -39,6 +39,15 @@ t.test('FORM_SECRETS is JSON of forms, each with a secret or an API key', async 
   t.notMatch(short, /abc/, 'the value is not echoed')
 })
 
+t.test('ODOO_HUB_READY_URL is optional and must be an http(s) URL, never echoed', async (t) => {
+  t.equal(loadIngressEnv(base).env.ODOO_HUB_READY_URL, undefined)
+  const url = 'https://odoo.example.com/gassistant/hub-ready'
+  t.equal(loadIngressEnv({ ...base, ODOO_HUB_READY_URL: url }).env.ODOO_HUB_READY_URL, url)
+  for (const value of ['odoo.example.com/gassistant/hub-ready', 'ftp://odoo.example.com/x', 'https://user:secret@']) {
+    t.equal(refusal({ ...base, ODOO_HUB_READY_URL: value }), 'ODOO_HUB_READY_URL must be a URL starting with http:// or https://', value)
+  }
+})
+
 t.test('missing secrets stop the service with the variable named', async (t) => {
   t.equal(refusal({ META_VERIFY_TOKEN: 'v', ODOO_WEBHOOK_SECRET: 'odoo-webhook-secret', AMQP_URL: base.AMQP_URL }), 'META_APP_SECRET is missing')
   t.equal(refusal({ ...base, PORT: 'http' }), 'PORT must be integer')
