@@ -115,7 +115,7 @@ const processor = createLeadProcessor({
   graph: createGraphClient({ baseUrl: graphUrl, appSecret: SECRET, pageTokens: () => ({ [PAGE]: 'bench-token' }) }),
   batch: { ...(MAX_BATCH === undefined ? {} : { maxBatch: MAX_BATCH }), ...(IN_FLIGHT === undefined ? {} : { maxInFlight: IN_FLIGHT }) },
   config: {
-    defaultRegion: 'SA', formMapping: {}, doNotCall: new Set(), testLeads: 'flag', leadType: 'lead', userId: undefined,
+    defaultRegion: 'SA', formMapping: {}, doNotCall: new Set(), testLeads: 'flag', leadType: 'auto', userId: undefined,
     repeatWindowMs: 30 * 86_400_000, lockTimeoutMs: 60_000, service, ...(PREFETCH === undefined ? {} : { prefetch: PREFETCH }),
   },
 })
