@@ -8,6 +8,7 @@ import { createAmqpBus, createMemoryBus, describeBroker, type Bus } from '@gassi
 import { HUB_TOPOLOGY } from '@gassistant/contracts'
 import { IngressSettings, wireIngress } from '@gassistant/ingress'
 import { LeadProcessorSettings, SERVICE as PROCESSOR, wireLeadProcessor } from '@gassistant/lead-processor'
+import { ScoringSettings, SERVICE as SCORING, wireScoring } from '@gassistant/scoring'
 import { AmqpUrl, LogLevel, createLogger, createMetrics, loadConfig, onShutdown, runMain } from '@gassistant/runtime'
 import { startGraphStandIn, startOdooStandIn } from '@gassistant/sandbox'
 import Type from 'typebox'
@@ -80,6 +81,15 @@ await runMain(async () => {
   })
   const processorUrl = await processor.start()
   closers.push(() => processor.stop())
+  // The scoring service reads the same Odoo as the lead-processor (the stand-in's, when ODOO_URL is unset).
+  const scoringSettings = loadConfig(ScoringSettings, { ...processorEnv, PORT: String(ports.scoring) })
+  const scoring = await wireScoring(scoringSettings, {
+    bus,
+    log: createLogger({ service: SCORING, level: scoringSettings.LOG_LEVEL }),
+    metrics: createMetrics(SCORING, { defaultMetrics: false }),
+  })
+  const scoringUrl = await scoring.start()
+  closers.push(() => scoring.stop())
   const ingress = await wireIngress(ingressSettings, {
     bus,
     log: createLogger({ service: INGRESS, level: ingressSettings.LOG_LEVEL }),
@@ -105,5 +115,6 @@ await runMain(async () => {
   out('Health and metrics, each service on its own port as in its container (/healthz /readyz /metrics):')
   out(`  ${INGRESS.padEnd(15)}${ingressUrl}/metrics`)
   out(`  ${PROCESSOR.padEnd(15)}${processorUrl}/metrics`)
+  out(`  ${SCORING.padEnd(15)}${scoringUrl}/metrics`)
   out('Try it: pnpm demo    Stop: Ctrl+C')
 }, { service: 'hub' })
