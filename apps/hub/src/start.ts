@@ -8,7 +8,7 @@ import { createAmqpBus, createMemoryBus, describeBroker, type Bus } from '@gassi
 import { HUB_TOPOLOGY } from '@gassistant/contracts'
 import { IngressSettings, wireIngress } from '@gassistant/ingress'
 import { LeadProcessorSettings, SERVICE as PROCESSOR, wireLeadProcessor } from '@gassistant/lead-processor'
-import { ScoringSettings, SERVICE as SCORING, wireScoring } from '@gassistant/scoring'
+import { ScoringSettings, SERVICE as SCORING, loadRules, wireScoring } from '@gassistant/scoring'
 import { AmqpUrl, LogLevel, createLogger, createMetrics, loadConfig, onShutdown, runMain } from '@gassistant/runtime'
 import { startGraphStandIn, startOdooStandIn } from '@gassistant/sandbox'
 import Type from 'typebox'
@@ -46,6 +46,7 @@ await runMain(async () => {
   const ingressSettings = loadConfig(IngressSettings, { ...env, PORT: String(ports.ingress), HOST: hub.HOST })
   const processorEnv: Record<string, string | undefined> = { ...env, PORT: String(ports.processor), HOST: hub.HOST }
   const early = loadConfig(Type.Omit(LeadProcessorSettings, STAND_IN_VARIABLES), processorEnv)
+  const scoringRules = await loadRules(env['SCORING_RULES_FILE'] || undefined)
 
   const log = createLogger({ service: 'hub', level: hub.LOG_LEVEL })
   const closers: (() => Promise<unknown> | unknown)[] = []
@@ -87,6 +88,7 @@ await runMain(async () => {
     bus,
     log: createLogger({ service: SCORING, level: scoringSettings.LOG_LEVEL }),
     metrics: createMetrics(SCORING, { defaultMetrics: false }),
+    rules: scoringRules,
   })
   const scoringUrl = await scoring.start()
   closers.push(() => scoring.stop())

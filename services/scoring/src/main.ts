@@ -4,14 +4,16 @@
 import { createAmqpBus } from '@gassistant/bus'
 import { createLogger, createMetrics, loadConfig, onShutdown, runMain } from '@gassistant/runtime'
 import { ScoringEnv } from './config.js'
+import { loadRules } from './rules.js'
 import { SERVICE } from './service.js'
 import { wireScoring } from './wiring.js'
 
 await runMain(async () => {
   const env = loadConfig(ScoringEnv)
+  const rules = await loadRules(env.SCORING_RULES_FILE)
   const log = createLogger({ service: SERVICE, level: env.LOG_LEVEL })
   const bus = await createAmqpBus({ url: env.AMQP_URL, log, connectionName: SERVICE })
-  const service = await wireScoring(env, { bus, log, metrics: createMetrics(SERVICE) })
+  const service = await wireScoring(env, { bus, log, metrics: createMetrics(SERVICE), rules })
   onShutdown(async () => {
     await service.stop()
     await bus.close({ deadlineMs: 8_000 })

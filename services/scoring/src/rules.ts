@@ -2,6 +2,7 @@
 // the service with one message naming the rule (index and id) and the field. The file is JSON; the default
 // ships in rules/default.json beside this package's src/ and dist/.
 import { readFile } from 'node:fs/promises'
+import { ConfigError } from '@gassistant/runtime'
 import Type, { type Static, type TSchema } from 'typebox'
 import { Value } from 'typebox/value'
 
@@ -83,6 +84,8 @@ export class RulesError extends Error {
   }
 }
 
+const RULES_VARIABLE = 'SCORING_RULES_FILE'
+
 export const DEFAULT_RULES_FILE = new URL('../rules/default.json', import.meta.url)
 
 const KINDS: Record<string, typeof SourceRule | typeof CompleteRule | typeof FlagRule | typeof RevenueRule> = {
@@ -152,15 +155,21 @@ export function parseRules(value: unknown): RulesFile {
   return file
 }
 
-/** Reads and validates a rules file (the shipped default when `path` is unset). */
+/**
+ * Reads and validates a rules file (the shipped default when `path` is unset). Throws ConfigError naming
+ * SCORING_RULES_FILE, so the service stops at start with one line (the rule and the field, never the file's text).
+ */
 export async function loadRules(path?: string): Promise<RulesFile> {
-  const where = path ?? DEFAULT_RULES_FILE
   let parsed: unknown
   try {
-    parsed = JSON.parse(await readFile(where, 'utf8'))
+    parsed = JSON.parse(await readFile(path ?? DEFAULT_RULES_FILE, 'utf8'))
   } catch (err) {
-    const problem = err instanceof SyntaxError ? 'is not valid JSON' : 'cannot be read'
-    throw new RulesError(`SCORING_RULES_FILE ${problem}`)
+    throw new ConfigError(RULES_VARIABLE, err instanceof SyntaxError ? 'is not valid JSON' : 'cannot be read')
   }
-  return parseRules(parsed)
+  try {
+    return parseRules(parsed)
+  } catch (err) {
+    if (err instanceof RulesError) throw new ConfigError(RULES_VARIABLE, `is invalid: ${err.message}`)
+    throw err
+  }
 }

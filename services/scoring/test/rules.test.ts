@@ -45,10 +45,13 @@ t.test('errors outside the rules name the field', async (t) => {
   t.equal(problem({ tiers, rules: [{ id: 'x', kind: 'flag', flag: 'SPAM', points: 1, reason }] }), 'rule 0 ("x"): flag must be one of INVALID_EMAIL, INVALID_PHONE, DISPOSABLE_EMAIL, DO_NOT_CALL, TEST_LEAD, REPEAT_ENQUIRY')
 })
 
-t.test('an unreadable or malformed file is named by its setting', async (t) => {
+t.test('an unreadable, malformed or invalid file is named by its setting', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'scoring-rules-'))
   const broken = join(dir, 'broken.json')
   await writeFile(broken, '{ not json')
-  await t.rejects(loadRules(broken), { name: 'RulesError', message: 'SCORING_RULES_FILE is not valid JSON' })
-  await t.rejects(loadRules(join(dir, 'missing.json')), { name: 'RulesError', message: 'SCORING_RULES_FILE cannot be read' })
+  await t.rejects(loadRules(broken), { name: 'ConfigError', message: 'SCORING_RULES_FILE is not valid JSON' })
+  await t.rejects(loadRules(join(dir, 'missing.json')), { name: 'ConfigError', message: 'SCORING_RULES_FILE cannot be read' })
+  const bad = join(dir, 'bad.json')
+  await writeFile(bad, JSON.stringify({ tiers, rules: [{ id: 'paid', kind: 'source', points: 'ten', reason }] }))
+  await t.rejects(loadRules(bad), { name: 'ConfigError', message: 'SCORING_RULES_FILE is invalid: rule 0 ("paid"): points must be number' })
 })
