@@ -8,6 +8,7 @@ import { createAmqpBus, createMemoryBus, describeBroker, type Bus } from '@gassi
 import { HUB_TOPOLOGY } from '@gassistant/contracts'
 import { IngressSettings, wireIngress } from '@gassistant/ingress'
 import { LeadProcessorSettings, SERVICE as PROCESSOR, wireLeadProcessor } from '@gassistant/lead-processor'
+import { ScoringSettings, SERVICE as SCORING, loadRules, wireScoring } from '@gassistant/scoring'
 import { AmqpUrl, LogLevel, createLogger, createMetrics, loadConfig, onShutdown, runMain } from '@gassistant/runtime'
 import { startGraphStandIn, startOdooStandIn } from '@gassistant/sandbox'
 import Type from 'typebox'
@@ -45,6 +46,7 @@ await runMain(async () => {
   const ingressSettings = loadConfig(IngressSettings, { ...env, PORT: String(ports.ingress), HOST: hub.HOST })
   const processorEnv: Record<string, string | undefined> = { ...env, PORT: String(ports.processor), HOST: hub.HOST }
   const early = loadConfig(Type.Omit(LeadProcessorSettings, STAND_IN_VARIABLES), processorEnv)
+  const scoringRules = await loadRules(env['SCORING_RULES_FILE'] || undefined)
 
   const log = createLogger({ service: 'hub', level: hub.LOG_LEVEL })
   const closers: (() => Promise<unknown> | unknown)[] = []
@@ -80,6 +82,16 @@ await runMain(async () => {
   })
   const processorUrl = await processor.start()
   closers.push(() => processor.stop())
+  // The scoring service reads the same Odoo as the lead-processor (the stand-in's, when ODOO_URL is unset).
+  const scoringSettings = loadConfig(ScoringSettings, { ...processorEnv, PORT: String(ports.scoring) })
+  const scoring = await wireScoring(scoringSettings, {
+    bus,
+    log: createLogger({ service: SCORING, level: scoringSettings.LOG_LEVEL }),
+    metrics: createMetrics(SCORING, { defaultMetrics: false }),
+    rules: scoringRules,
+  })
+  const scoringUrl = await scoring.start()
+  closers.push(() => scoring.stop())
   const ingress = await wireIngress(ingressSettings, {
     bus,
     log: createLogger({ service: INGRESS, level: ingressSettings.LOG_LEVEL }),
@@ -105,5 +117,6 @@ await runMain(async () => {
   out('Health and metrics, each service on its own port as in its container (/healthz /readyz /metrics):')
   out(`  ${INGRESS.padEnd(15)}${ingressUrl}/metrics`)
   out(`  ${PROCESSOR.padEnd(15)}${processorUrl}/metrics`)
+  out(`  ${SCORING.padEnd(15)}${scoringUrl}/metrics`)
   out('Try it: pnpm demo    Stop: Ctrl+C')
 }, { service: 'hub' })

@@ -4,7 +4,17 @@ import t from 'tap'
 import { DEFAULT_QUEUE_BOUND, DEFAULT_RETRY, EventType, HUB_TOPOLOGY, isEventType } from '@gassistant/contracts'
 
 t.test('only services that consume today are declared: no queue fills up without a reader', async (t) => {
-  t.same(Object.keys(HUB_TOPOLOGY), ['lead-processor'])
+  t.same(Object.keys(HUB_TOPOLOGY), ['lead-processor', 'scoring'])
+})
+
+t.test('scoring takes synced leads, with the default policy on a bounded quorum queue', async (t) => {
+  t.same(HUB_TOPOLOGY.scoring, {
+    service: 'scoring',
+    bindings: [EventType.LeadSynced],
+    retry: DEFAULT_RETRY,
+    queueType: 'quorum',
+    bound: DEFAULT_QUEUE_BOUND,
+  })
 })
 
 t.test('the lead-processor takes the three inbound lead signals, with the default policy on a bounded quorum queue', async (t) => {

@@ -74,7 +74,10 @@ export const LeadScored = eventSchema(
       Type.Object({
         rule: NonEmpty,
         points: Type.Number(),
+        /** English. */
         reason: Type.String(),
+        /** The reason in both languages a rep reads, as written in Odoo's breakdown. */
+        reasons: Type.Optional(Type.Object({ en: Type.String(), ar: Type.String() })),
       }),
     ),
     userId: Type.Optional(OdooId),

@@ -1,0 +1,96 @@
+import t from 'tap'
+import { loadRules, scoreLead, type LeadFacts } from '../src/index.js'
+
+const rules = await loadRules()
+
+const completePaid: LeadFacts = {
+  channel: 'meta',
+  flags: [],
+  name: 'Aisha Al-Harbi',
+  phone: '+966501234567',
+  email: 'aisha@example.com',
+}
+const incompleteOrganic: LeadFacts = { channel: 'form', flags: [], name: 'Omar' }
+
+t.test('a complete paid lead scores above an incomplete organic one', async (t) => {
+  const paid = scoreLead(completePaid, rules)
+  const organic = scoreLead(incompleteOrganic, rules)
+  t.equal(paid.score, 70)
+  t.equal(paid.tier, 'hot')
+  t.equal(paid.stars, '3')
+  t.equal(organic.score, 20)
+  t.equal(organic.tier, 'cold')
+  t.equal(organic.stars, '1')
+  t.ok(paid.score > organic.score)
+})
+
+t.test('the breakdown names each rule with its points and reasons in Arabic and English', async (t) => {
+  const result = scoreLead(completePaid, rules)
+  t.same(result.breakdown.map((entry) => [entry.rule, entry.points]), [
+    ['paid-meta-ad', 25],
+    ['has-name', 10],
+    ['valid-phone', 20],
+    ['valid-email', 15],
+  ])
+  t.same(result.breakdown[0]?.reason, { en: 'Came from a paid Meta lead ad', ar: 'جاء من إعلان ميتا مدفوع' })
+  t.equal(result.breakdown.reduce((sum, entry) => sum + entry.points, 0), result.score)
+})
+
+t.test('utm conditions: a paid web form earns more than an organic one', async (t) => {
+  const paid = scoreLead({ ...incompleteOrganic, utmMedium: 'CPC' }, rules)
+  t.same(paid.breakdown.map((entry) => entry.rule), ['paid-web-form', 'web-form', 'has-name'])
+  t.equal(paid.score, 40)
+  t.equal(paid.tier, 'warm')
+})
+
+t.test('each flag has its effect', async (t) => {
+  const base = scoreLead(completePaid, rules).score
+  const withFlag = (flag: LeadFacts['flags'][number]) => scoreLead({ ...completePaid, flags: [flag] }, rules)
+
+  const invalidEmail = withFlag('INVALID_EMAIL')
+  t.equal(invalidEmail.score, base - 15 - 10, 'invalid email: loses the email points and 10 more')
+  t.notOk(invalidEmail.breakdown.some((entry) => entry.rule === 'valid-email'))
+
+  const invalidPhone = withFlag('INVALID_PHONE')
+  t.equal(invalidPhone.score, base - 20 - 15, 'invalid phone: loses the phone points and 15 more')
+
+  t.equal(withFlag('DISPOSABLE_EMAIL').score, base - 15)
+
+  const dnc = withFlag('DO_NOT_CALL')
+  t.equal(dnc.score, 39, 'do-not-call caps the score')
+  t.equal(dnc.tier, 'cold')
+  t.same(dnc.breakdown.find((entry) => entry.rule === 'do-not-call')?.points, 39 - base, 'the cap shows what it took away')
+  t.equal(dnc.breakdown.reduce((sum, entry) => sum + entry.points, 0), dnc.score)
+
+  const test = withFlag('TEST_LEAD')
+  t.equal(test.score, 0)
+  t.equal(test.tier, 'cold')
+
+  t.equal(withFlag('REPEAT_ENQUIRY').score, base + 10, 'a repeat enquiry raises the score')
+})
+
+t.test('the lowest cap wins and a cap above the score takes nothing', async (t) => {
+  const both = scoreLead({ ...completePaid, flags: ['DO_NOT_CALL', 'TEST_LEAD'] }, rules)
+  t.equal(both.score, 0)
+  t.equal(both.breakdown.find((entry) => entry.rule === 'do-not-call')?.points, 0)
+  const low = scoreLead({ ...incompleteOrganic, flags: ['DO_NOT_CALL'] }, rules)
+  t.equal(low.score, 20)
+  t.equal(low.breakdown.find((entry) => entry.rule === 'do-not-call')?.points, 0)
+})
+
+t.test('expected revenue bands add up', async (t) => {
+  t.equal(scoreLead({ ...incompleteOrganic, expectedRevenue: 9_999 }, rules).score, 20)
+  t.equal(scoreLead({ ...incompleteOrganic, expectedRevenue: 10_000 }, rules).score, 30)
+  t.equal(scoreLead({ ...incompleteOrganic, expectedRevenue: 80_000 }, rules).score, 40)
+})
+
+t.test('the score stays within 0–100', async (t) => {
+  const many = scoreLead({ ...completePaid, flags: ['REPEAT_ENQUIRY'], expectedRevenue: 100_000 }, rules)
+  t.equal(many.score, 100)
+  const none = scoreLead({ channel: 'whatsapp', flags: ['INVALID_PHONE', 'INVALID_EMAIL', 'DISPOSABLE_EMAIL'] }, rules)
+  t.equal(none.score, 0)
+})
+
+t.test('the same inputs give the same result', async (t) => {
+  t.same(scoreLead(completePaid, rules), scoreLead({ ...completePaid }, rules))
+})
