@@ -59,7 +59,7 @@ function consumer<S extends string>(service: S, bindings: readonly EventTypeName
 /** The hub's consumers. A new service adds its line here when it starts consuming. */
 export const HUB_TOPOLOGY = Object.freeze({
   'lead-processor': consumer('lead-processor', [EventType.MetaLeadgen, EventType.WhatsAppMessage, EventType.FormSubmitted]),
-  scoring: consumer('scoring', [EventType.LeadSynced]),
+  scoring: consumer('scoring', [EventType.LeadSynced, EventType.WhatsAppMessage, EventType.OdooLead]),
 })
 
 export type HubService = keyof typeof HUB_TOPOLOGY

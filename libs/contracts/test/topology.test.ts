@@ -7,10 +7,10 @@ t.test('only services that consume today are declared: no queue fills up without
   t.same(Object.keys(HUB_TOPOLOGY), ['lead-processor', 'scoring'])
 })
 
-t.test('scoring takes synced leads, with the default policy on a bounded quorum queue', async (t) => {
+t.test('scoring takes synced leads, WhatsApp messages and Odoo lead changes, with the default policy on a bounded quorum queue', async (t) => {
   t.same(HUB_TOPOLOGY.scoring, {
     service: 'scoring',
-    bindings: [EventType.LeadSynced],
+    bindings: [EventType.LeadSynced, EventType.WhatsAppMessage, EventType.OdooLead],
     retry: DEFAULT_RETRY,
     queueType: 'quorum',
     bound: DEFAULT_QUEUE_BOUND,

@@ -1,12 +1,16 @@
-// createScoring(deps) → { start, stop, readiness, probes }: subscribes to lead.synced.v1 under the service
-// name `scoring`, scores each synced lead into Odoo (odoo-score.ts) and publishes lead.scored.v1. Odoo being
+// createScoring(deps) → { start, stop, readiness, probes }: subscribes under the service name `scoring` to
+// lead.synced.v1 (scores the synced lead from the event's facts), inbound.whatsapp.message.v1 (re-scores the
+// sender's lead, when Odoo has one) and inbound.odoo.lead.v1 changes of stage, expected revenue or salesperson
+// (re-scores that lead; the addon's echo of the score's own write changes none of them). Re-scores read every
+// rule input from the lead and are debounced per lead (debounce.ts), then publish lead.scored.v1. Odoo being
 // down throws the client's errors, which name the dependency: the bus pauses and probes instead of spending
 // attempts. No process, HTTP or env access here (wiring.ts and main.ts own those).
 import type { Bus, Outcome, RetryPolicy, Subscription } from '@gassistant/bus'
 import { createEvent, HUB_TOPOLOGY, type AnyEvent, type EventOf } from '@gassistant/contracts'
 import { ODOO_DEPENDENCY, type OdooClient } from '@gassistant/odoo'
 import type { Logger, Metrics } from '@gassistant/runtime'
-import { hasScoreFields, scoreInOdoo } from './odoo-score.js'
+import { createDebounce } from './debounce.js'
+import { createTagNames, hasScoreFields, scoreInOdoo, type ScoreInput } from './odoo-score.js'
 import type { RulesFile } from './rules.js'
 
 export const SERVICE = 'scoring'
@@ -24,6 +28,8 @@ export interface ScoringDeps {
     readonly retry?: Partial<RetryPolicy>
     /** How often the consumer probes Odoo while paused on it (default: the bus's 5 s). */
     readonly probeIntervalMs?: number
+    /** How long a lead's first re-score trigger waits for others to join it (default 2 s). */
+    readonly debounceMs?: number
   }
 }
 
@@ -42,12 +48,20 @@ export interface Scoring {
 /** Deterministic per inbound event, so a redelivery publishes the same id (consumers dedupe on it). */
 export const scoredEventId = (inboundEventId: string): string => `scored:${inboundEventId}`
 
+/** Odoo fields whose change can change a lead's score or what a rep reads with it. */
+const RESCORE_ON: ReadonlySet<string> = new Set(['stage_id', 'expected_revenue', 'user_id'])
+/** A burst of WhatsApp messages needs this many deliveries at once to join one re-score. */
+const DEFAULT_PREFETCH = 32
+const or = (leaves: unknown[][]): unknown[] => [...Array<string>(Math.max(0, leaves.length - 1)).fill('|'), ...leaves]
+
 export function createScoring(deps: ScoringDeps): Scoring {
   const { bus, odoo, log, rules } = deps
   const scored = deps.metrics?.counter({ name: 'leads_scored_total', help: 'Lead events scored, by outcome', labelNames: ['outcome'] })
   const probes = { [ODOO_DEPENDENCY]: () => odoo.ping() }
   let subscription: Subscription | undefined
   let announced = false
+  const debounce = createDebounce(deps.config?.debounceMs ?? 2_000)
+  const tagNames = createTagNames(odoo)
 
   /** One line, once: what this Odoo lets the service write. */
   async function announceFields(): Promise<void> {
@@ -59,10 +73,42 @@ export function createScoring(deps: ScoringDeps): Scoring {
     else log.warn({ addon: false }, "Odoo lacks the addon's score fields: scores are written as priority stars and a chatter note on tier changes only")
   }
 
-  async function onSynced(event: EventOf<'lead.synced.v1'>): Promise<Outcome> {
+  /** Scores the lead `input` finds into Odoo and publishes lead.scored.v1 for `event`; a missing lead is done. */
+  async function score(event: AnyEvent, input: ScoreInput): Promise<Outcome> {
     await announceFields()
+    const outcome = await scoreInOdoo(odoo, rules, input)
+    if (outcome.kind === 'missing') {
+      if ('leadId' in input) log.info({ event_id: event.id, type: event.type, lead_id: input.leadId }, 'lead no longer exists in Odoo: nothing to score')
+      else log.info({ event_id: event.id, type: event.type }, 'no lead in Odoo for this sender: nothing to score')
+      scored?.inc({ outcome: 'missing' })
+      return { kind: 'done' }
+    }
+    const { result, leadId } = outcome
+    await bus.publish(createEvent({
+      type: 'lead.scored.v1',
+      source: `/${SERVICE}`,
+      id: scoredEventId(event.id),
+      subject: `lead:${leadId}`,
+      ...(event.correlationid === undefined ? {} : { correlationId: event.correlationid }),
+      ...(event.traceparent === undefined ? {} : { traceparent: event.traceparent }),
+      data: {
+        leadId,
+        score: result.score,
+        tier: result.tier,
+        ...(outcome.previousScore === undefined ? {} : { previousScore: outcome.previousScore }),
+        breakdown: result.breakdown.map((entry) => ({ rule: entry.rule, points: entry.points, reason: entry.reason.en, reasons: { en: entry.reason.en, ar: entry.reason.ar } })),
+        ...(outcome.userId === undefined ? {} : { userId: outcome.userId }),
+        sourceEventId: event.id,
+      },
+    }))
+    log.info({ event_id: event.id, type: event.type, lead_id: leadId, score: result.score, tier: result.tier, previous_tier: outcome.previousTier, wrote: outcome.wrote, noted: outcome.noted }, 'lead scored')
+    scored?.inc({ outcome: outcome.wrote ? 'written' : 'unchanged' })
+    return { kind: 'done' }
+  }
+
+  function onSynced(event: EventOf<'lead.synced.v1'>): Promise<Outcome> {
     const { data } = event
-    const outcome = await scoreInOdoo(odoo, rules, {
+    return score(event, {
       leadId: data.leadId,
       facts: {
         channel: data.channel,
@@ -75,36 +121,35 @@ export function createScoring(deps: ScoringDeps): Scoring {
         utmCampaign: data.lead.utmCampaign,
       },
     })
-    if (outcome.kind === 'missing') {
-      log.info({ event_id: event.id, lead_id: data.leadId }, 'lead no longer exists in Odoo: nothing to score')
-      scored?.inc({ outcome: 'missing' })
+  }
+
+  /** The sender's lead as the lead-processor keys it: its reference `wa:<waId>` or the E.164 phone. */
+  async function onWhatsApp(event: EventOf<'inbound.whatsapp.message.v1'>): Promise<Outcome> {
+    const caps = await odoo.connect()
+    const { waId } = event.data
+    const phone = `+${waId}`
+    const refField = caps.hasAddon ? 'gassistant_ref' : 'referred'
+    const leaves: unknown[][] = [[refField, '=', `wa:${waId}`], ['phone', '=', phone]]
+    if (caps.leadFields.has('phone_sanitized')) leaves.push(['phone_sanitized', '=', phone])
+    const outcome = await debounce(`wa:${waId}`, () => score(event, { domain: or(leaves), tagNames }))
+    log.debug({ event_id: event.id }, 'whatsapp message handled: its lead is re-scored')
+    return outcome
+  }
+
+  function onOdooLead(event: EventOf<'inbound.odoo.lead.v1'>): Promise<Outcome> | Outcome {
+    const { changed, lead } = event.data
+    // Unknown changes may matter; known ones matter only when they touch an input (the score's echo does not).
+    if (changed !== undefined && !changed.some((field) => RESCORE_ON.has(field))) {
+      log.debug({ event_id: event.id, lead_id: lead.id, changed }, 'lead change does not affect its score')
       return { kind: 'done' }
     }
-    const { result } = outcome
-    await bus.publish(createEvent({
-      type: 'lead.scored.v1',
-      source: `/${SERVICE}`,
-      id: scoredEventId(event.id),
-      subject: event.subject ?? `lead:${data.leadId}`,
-      ...(event.correlationid === undefined ? {} : { correlationId: event.correlationid }),
-      ...(event.traceparent === undefined ? {} : { traceparent: event.traceparent }),
-      data: {
-        leadId: data.leadId,
-        score: result.score,
-        tier: result.tier,
-        ...(outcome.previousScore === undefined ? {} : { previousScore: outcome.previousScore }),
-        breakdown: result.breakdown.map((entry) => ({ rule: entry.rule, points: entry.points, reason: entry.reason.en, reasons: { en: entry.reason.en, ar: entry.reason.ar } })),
-        ...(data.lead.userId === undefined ? {} : { userId: data.lead.userId }),
-        sourceEventId: event.id,
-      },
-    }))
-    log.info({ event_id: event.id, lead_id: data.leadId, score: result.score, tier: result.tier, previous_tier: outcome.previousTier, wrote: outcome.wrote, noted: outcome.noted }, 'lead scored')
-    scored?.inc({ outcome: outcome.wrote ? 'written' : 'unchanged' })
-    return { kind: 'done' }
+    return debounce(`lead:${lead.id}`, () => score(event, { leadId: lead.id, tagNames }))
   }
 
   async function handle(event: AnyEvent): Promise<Outcome> {
     if (event.type === 'lead.synced.v1') return onSynced(event as EventOf<'lead.synced.v1'>)
+    if (event.type === 'inbound.whatsapp.message.v1') return onWhatsApp(event as EventOf<'inbound.whatsapp.message.v1'>)
+    if (event.type === 'inbound.odoo.lead.v1') return onOdooLead(event as EventOf<'inbound.odoo.lead.v1'>)
     return { kind: 'park', reason: `scoring does not handle ${event.type}` }
   }
 
@@ -120,7 +165,7 @@ export function createScoring(deps: ScoringDeps): Scoring {
         probes,
         ...(deps.config?.probeIntervalMs === undefined ? {} : { probeIntervalMs: deps.config.probeIntervalMs }),
         ...(deps.metrics === undefined ? {} : { metrics: deps.metrics.registry }),
-        ...(deps.config?.prefetch === undefined ? {} : { prefetch: deps.config.prefetch }),
+        prefetch: deps.config?.prefetch ?? DEFAULT_PREFETCH,
         ...(deps.config?.retry === undefined ? {} : { retry: deps.config.retry }),
       })
       log.info({ service: SERVICE }, 'scoring consuming')
