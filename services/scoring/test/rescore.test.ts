@@ -1,62 +1,14 @@
 // Re-scores end to end on a real RabbitMQ (a vhost of this test's own) and the Odoo stand-in: a WhatsApp
 // burst from a known sender, the addon's lead updates (its echo of the score, a stage change), and the
 // same lead scoring the same from lead.synced.v1 and from what Odoo holds.
-import amqp from 'amqplib'
-import t, { type Test } from 'tap'
-import { createAmqpBus, type Bus } from '@gassistant/bus'
-import { EXCHANGE, createEvent, type AnyEvent, type DataOf } from '@gassistant/contracts'
+import t from 'tap'
+import { createEvent, type AnyEvent, type DataOf } from '@gassistant/contracts'
 import { createOdooClient, type OdooClient } from '@gassistant/odoo'
-import { createLogger } from '@gassistant/runtime'
-import { startOdooStandIn, type OdooStandIn } from '@gassistant/sandbox'
-import { rabbitVhost, waitFor } from '@gassistant/test-support'
-import { Writable } from 'node:stream'
-import { createScoring, loadRules } from '../src/index.js'
+import { startOdooStandIn } from '@gassistant/sandbox'
+import { waitFor } from '@gassistant/test-support'
+import { loadRules } from '../src/index.js'
 import { createTagNames, scoreInOdoo } from '../src/odoo-score.js'
-
-interface LogLine { level: number; msg: string; [key: string]: unknown }
-
-interface Rig {
-  odooServer: OdooStandIn
-  odoo: OdooClient
-  bus: Bus
-  scored: AnyEvent[]
-  lines: LogLine[]
-  writes(): number
-}
-
-async function startRig(t: Test): Promise<Rig> {
-  const vhost = await rabbitVhost(t)
-  const odooServer = await startOdooStandIn({ addonInstalled: true })
-  const odoo = createOdooClient({ url: odooServer.url, db: odooServer.db, username: odooServer.username, password: odooServer.password, timeoutMs: 2_000 })
-  const bus = await createAmqpBus({ url: vhost.url, reconnectSeconds: 0.2, connectionName: 'scoring-rescore-test' })
-  const lines: LogLine[] = []
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') lines.push(JSON.parse(line) as LogLine)
-      callback()
-    },
-  })
-  // A window long enough for a burst published in one go to be delivered inside it.
-  const scoring = createScoring({ bus, odoo, log: createLogger({ service: 'scoring', level: 'debug', destination }), rules: await loadRules(), config: { debounceMs: 1_000, retry: { delaysMs: [50, 100, 200] } } })
-  const observer = await amqp.connect(vhost.url)
-  const channel = await observer.createChannel()
-  await channel.assertExchange(EXCHANGE, 'topic', { durable: true })
-  const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true })
-  await channel.bindQueue(queue, EXCHANGE, 'lead.scored.v1')
-  const scored: AnyEvent[] = []
-  await channel.consume(queue, (message) => {
-    if (message) scored.push(JSON.parse(message.content.toString('utf8')) as AnyEvent)
-  }, { noAck: true })
-  await scoring.start()
-  t.teardown(async () => {
-    await scoring.stop()
-    await observer.close()
-    await bus.close()
-    odoo.close()
-    await odooServer.close()
-  })
-  return { odooServer, odoo, bus, scored, lines, writes: () => odooServer.calls.count('crm.lead', 'write') }
-}
+import { startRig, type Rig } from './helpers/rig.js'
 
 const WA_ID = '966551234567'
 
@@ -96,7 +48,7 @@ function odooLead(id: string, leadId: number, action: DataOf<'inbound.odoo.lead.
 const handled = (rig: Rig): number => rig.lines.filter((line) => line.msg === 'whatsapp message handled: its lead is re-scored').length
 
 t.test('a burst of ten WhatsApp messages from a known sender: one re-score, one write, Arabic reasons intact', async (t) => {
-  const rig = await startRig(t)
+  const rig = await startRig(t, { debounceMs: 1_000 })
   const leadId = await whatsappLead(rig.odoo)
   for (let n = 0; n < 10; n++) await rig.bus.publish(message(n))
   await waitFor(() => handled(rig) === 10, 'all ten messages handled')
@@ -112,7 +64,7 @@ t.test('a burst of ten WhatsApp messages from a known sender: one re-score, one 
 })
 
 t.test('a message from an unknown number writes nothing', async (t) => {
-  const rig = await startRig(t)
+  const rig = await startRig(t, { debounceMs: 1_000 })
   await whatsappLead(rig.odoo)
   await rig.bus.publish(message(1, '971500000001'))
   await waitFor(() => handled(rig) === 1, 'handled')
@@ -122,7 +74,7 @@ t.test('a message from an unknown number writes nothing', async (t) => {
 })
 
 t.test("the addon's echo of the score writes nothing; a stage change re-scores", async (t) => {
-  const rig = await startRig(t)
+  const rig = await startRig(t, { debounceMs: 1_000 })
   const leadId = await whatsappLead(rig.odoo)
   await rig.bus.publish(odooLead('odoo-1', leadId, 'lead.created', ['stage_id']))
   await waitFor(() => rig.scored.length === 1, 'first score')

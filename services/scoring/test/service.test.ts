@@ -1,77 +1,10 @@
 // The scoring service end to end: lead.synced.v1 published on a real RabbitMQ (a vhost of this test's
 // own), scored into the Odoo stand-in, lead.scored.v1 observed on the exchange. Assertions are on what an
 // Odoo user sees (fields, stars, chatter notes) and on the published events.
-import amqp from 'amqplib'
-import t, { type Test } from 'tap'
-import { createAmqpBus, type Bus } from '@gassistant/bus'
-import { EXCHANGE, createEvent, type AnyEvent, type DataOf } from '@gassistant/contracts'
-import { createOdooClient, type OdooClient } from '@gassistant/odoo'
-import { createLogger } from '@gassistant/runtime'
-import { startOdooStandIn, type OdooStandIn } from '@gassistant/sandbox'
-import { rabbitVhost, waitFor } from '@gassistant/test-support'
-import { Writable } from 'node:stream'
-import { createScoring, loadRules } from '../src/index.js'
-
-interface LogLine { level: number; msg: string; [key: string]: unknown }
-type Synced = DataOf<'lead.synced.v1'>
-
-interface Rig {
-  odooServer: OdooStandIn
-  odoo: OdooClient
-  bus: Bus
-  scored: AnyEvent[]
-  lines: LogLine[]
-  publishSynced(id: string, data: Synced): Promise<void>
-  lead(id: number): Promise<Record<string, unknown>>
-  notes(id: number): string[]
-}
-
-async function startRig(t: Test, opts: { addonInstalled?: boolean } = {}): Promise<Rig> {
-  const vhost = await rabbitVhost(t)
-  const odooServer = await startOdooStandIn({ addonInstalled: opts.addonInstalled ?? true })
-  const odoo = createOdooClient({ url: odooServer.url, db: odooServer.db, username: odooServer.username, password: odooServer.password, timeoutMs: 2_000 })
-  const bus = await createAmqpBus({ url: vhost.url, reconnectSeconds: 0.2, connectionName: 'scoring-test' })
-  const lines: LogLine[] = []
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') lines.push(JSON.parse(line) as LogLine)
-      callback()
-    },
-  })
-  const scoring = createScoring({ bus, odoo, log: createLogger({ service: 'scoring', level: 'debug', destination }), rules: await loadRules(), config: { retry: { delaysMs: [50, 100, 200] } } })
-  const observer = await amqp.connect(vhost.url)
-  const channel = await observer.createChannel()
-  await channel.assertExchange(EXCHANGE, 'topic', { durable: true })
-  const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true })
-  await channel.bindQueue(queue, EXCHANGE, 'lead.scored.v1')
-  const scored: AnyEvent[] = []
-  await channel.consume(queue, (message) => {
-    if (message) scored.push(JSON.parse(message.content.toString('utf8')) as AnyEvent)
-  }, { noAck: true })
-  await scoring.start()
-  t.teardown(async () => {
-    await scoring.stop()
-    await observer.close()
-    await bus.close()
-    odoo.close()
-    await odooServer.close()
-  })
-  return {
-    odooServer,
-    odoo,
-    bus,
-    scored,
-    lines,
-    async publishSynced(id, data) {
-      await bus.publish(createEvent({ type: 'lead.synced.v1', source: '/lead-processor', id, data }))
-    },
-    async lead(id) {
-      const [row] = await odoo.read('crm.lead', [id], ['priority', 'gassistant_score', 'gassistant_score_breakdown', 'expected_revenue'].filter((field) => odoo.capabilities.leadFields.has(field)))
-      return row ?? {}
-    },
-    notes: (id) => odooServer.messages('crm.lead', id).map((message) => String(message['body'])),
-  }
-}
+import t from 'tap'
+import type { DataOf } from '@gassistant/contracts'
+import { waitFor } from '@gassistant/test-support'
+import { startRig, type Synced } from './helpers/rig.js'
 
 /** A complete paid Meta lead unless `overrides` (e.g. its `lead`) say otherwise. */
 function syncedData(leadId: number, overrides: Partial<Synced> = {}): Synced {
