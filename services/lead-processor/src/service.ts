@@ -5,13 +5,12 @@
 import type { Bus, Outcome, RetryPolicy, Subscription } from '@gassistant/bus'
 import { HUB_TOPOLOGY, type AnyEvent } from '@gassistant/contracts'
 import type { OdooCapabilities, OdooClient } from '@gassistant/odoo'
-import type { Logger, Metrics } from '@gassistant/runtime'
+import { createHealth, type Logger, type Metrics } from '@gassistant/runtime'
 import type { GraphClient } from './graph/client.js'
 import { GRAPH_DEPENDENCY } from './graph/errors.js'
 import { withLeadCache } from './graph/lead-cache.js'
 import { HANDLERS, type HandledType } from './handlers/index.js'
 import type { HandlerDeps, ProcessingConfig } from './handlers/deps.js'
-import { createHealth } from './health.js'
 import { createLeadStore } from './sync/lead-store.js'
 import { createMemoryLocks, type PersonLocks } from './sync/locks.js'
 import type { UpsertConfig } from './sync/upsert.js'
@@ -78,17 +77,7 @@ export function createLeadProcessor(deps: LeadProcessorDeps): LeadProcessor {
   const synced = deps.metrics?.counter({ name: 'leads_synced_total', help: 'Leads written to Odoo or rejected, by outcome', labelNames: ['outcome'] })
   const health = createHealth({ probes: { [ODOO]: () => odoo.ping() } })
   // The probe the bus runs while paused on Odoo: its answer is also what readiness reports.
-  const probes = {
-    async [ODOO]() {
-      try {
-        await odoo.ping()
-        health.record(ODOO, true)
-      } catch (err) {
-        health.record(ODOO, false)
-        throw err
-      }
-    },
-  }
+  const probes = { [ODOO]: health.recorded(ODOO, () => odoo.ping()) }
   const graph: GraphClient = withLeadCache({
     async getLead(leadgenId, pageId, signal) {
       try {

@@ -8,7 +8,7 @@
 import type { Bus, Outcome, RetryPolicy, Subscription } from '@gassistant/bus'
 import { createEvent, HUB_TOPOLOGY, type AnyEvent, type EventOf } from '@gassistant/contracts'
 import { ODOO_DEPENDENCY, type OdooClient } from '@gassistant/odoo'
-import type { Logger, Metrics } from '@gassistant/runtime'
+import { createHealth, type Logger, type Metrics } from '@gassistant/runtime'
 import { createDebounce } from './debounce.js'
 import { createTagNames, hasScoreFields, scoreInOdoo, type ScoreInput } from './odoo-score.js'
 import type { RulesFile } from './rules.js'
@@ -57,7 +57,9 @@ const or = (leaves: unknown[][]): unknown[] => [...Array<string>(Math.max(0, lea
 export function createScoring(deps: ScoringDeps): Scoring {
   const { bus, odoo, log, rules } = deps
   const scored = deps.metrics?.counter({ name: 'leads_scored_total', help: 'Lead events scored, by outcome', labelNames: ['outcome'] })
-  const probes = { [ODOO_DEPENDENCY]: () => odoo.ping() }
+  const health = createHealth({ probes: { [ODOO_DEPENDENCY]: () => odoo.ping() } })
+  // The probe the bus runs while paused on Odoo: its answer is also what readiness reports.
+  const probes = { [ODOO_DEPENDENCY]: health.recorded(ODOO_DEPENDENCY, () => odoo.ping()) }
   let subscription: Subscription | undefined
   let announced = false
   const debounce = createDebounce(deps.config?.debounceMs ?? 2_000)
@@ -77,6 +79,7 @@ export function createScoring(deps: ScoringDeps): Scoring {
   async function score(event: AnyEvent, input: ScoreInput): Promise<Outcome> {
     await announceFields()
     const outcome = await scoreInOdoo(odoo, rules, input)
+    health.record(ODOO_DEPENDENCY, true)
     if (outcome.kind === 'missing') {
       if ('leadId' in input) log.info({ event_id: event.id, type: event.type, lead_id: input.leadId }, 'lead no longer exists in Odoo: nothing to score')
       else log.info({ event_id: event.id, type: event.type }, 'no lead in Odoo for this sender: nothing to score')
@@ -175,8 +178,8 @@ export function createScoring(deps: ScoringDeps): Scoring {
       subscription = undefined
     },
     async readiness() {
-      const odooUp = await odoo.ping().then(() => true, () => false)
-      const checks = { broker: bus.isReady(), odoo: odooUp }
+      // The last real use of Odoo, or one shared cheap call when that is older than a few seconds.
+      const checks = { broker: bus.isReady(), odoo: await health.check(ODOO_DEPENDENCY) }
       return { ok: checks.broker && checks.odoo, checks }
     },
   }

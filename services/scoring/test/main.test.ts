@@ -55,8 +55,12 @@ t.test('good settings: consumes on its broker, serves readiness and its metrics,
   t.equal(ready.status, 200)
   t.same(await ready.json(), { ok: true, checks: { broker: true, odoo: true } })
   odoo.faults.down()
-  const down = await fetch(`${address}/readyz`)
-  t.same({ status: down.status, body: await down.json() as unknown }, { status: 503, body: { ok: false, checks: { broker: true, odoo: false } } }, 'an Odoo that stopped answering is reported down')
+  // Readiness stands on the last observation for a few seconds, then asks Odoo once.
+  const down = await waitFor(async () => {
+    const res = await fetch(`${address}/readyz`)
+    return res.status === 503 && { status: res.status, body: await res.json() as unknown }
+  }, 'readiness to report Odoo down')
+  t.same(down, { status: 503, body: { ok: false, checks: { broker: true, odoo: false } } }, 'an Odoo that stopped answering is reported down')
   odoo.faults.up()
   t.match(await (await fetch(`${address}/metrics`)).text(), /# TYPE leads_scored_total counter/)
   t.ok(await waitFor(() => main.stdout().includes('scores are written to gassistant_score and gassistant_score_breakdown'), 'the line saying what it writes'))

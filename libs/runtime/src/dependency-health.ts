@@ -8,6 +8,8 @@ export interface DependencyHealth {
   record(dependency: string, up: boolean): void
   /** The dependency's current state: the last observation when fresh, else a probe (when there is one). */
   check(dependency: string): Promise<boolean>
+  /** `run` with its outcome recorded for `dependency`: the probe a paused consumer runs is also what readiness reports. */
+  recorded(dependency: string, run: () => Promise<void>): () => Promise<void>
 }
 
 export interface HealthOptions {
@@ -49,6 +51,15 @@ export function createHealth(options: HealthOptions): DependencyHealth {
 
   return {
     record,
+    recorded: (dependency, run) => async () => {
+      try {
+        await run()
+      } catch (err) {
+        record(dependency, false)
+        throw err
+      }
+      record(dependency, true)
+    },
     async check(dependency) {
       const last = seen.get(dependency)
       if (last !== undefined && now() - last.at < staleMs) return last.up
