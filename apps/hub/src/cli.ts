@@ -1,154 +1,36 @@
-// `pnpm hub dead list|replay|purge <service>`: the operator's view of a service's dead-letter queue on
-// the RabbitMQ at AMQP_URL (required: there is no broker to guess), through the bus's passive
-// openDeadLetters — it declares nothing, and says which broker it read. Must never print the broker
-// password, or a parked message's body (personal data): only ids, types, attempts, times and reasons.
+// `pnpm hub <group> …`: the operator's commands, one group per file in commands/. Exit codes: 0 done,
+// 1 failed while doing it, 2 the command line or the environment was wrong (one line says which).
 import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { parseArgs } from 'node:util'
-import { deadQueueName, describeBroker, openDeadLetters, queueName, type DeadLetterAccess, type ParkedMessage } from '@gassistant/bus'
-import { AmqpUrl, ConfigError, loadConfig } from '@gassistant/runtime'
-import Type from 'typebox'
+import { UsageError, type CommandGroup, type CommandIo } from './commands/command.js'
+import { dead } from './commands/dead.js'
 
-export const USAGE = 'usage: pnpm hub dead list <service> [--limit N] | dead replay <service> [--id <eventId> ...] | dead purge <service>'
+const GROUPS: Readonly<Record<string, CommandGroup>> = { dead }
 
-export type Command =
-  | { readonly kind: 'help' }
-  | { readonly kind: 'list'; readonly service: string; readonly limit: number }
-  | { readonly kind: 'replay'; readonly service: string; readonly eventIds?: readonly string[] }
-  | { readonly kind: 'purge'; readonly service: string }
+export const USAGE = `usage: ${Object.values(GROUPS).map((group) => `pnpm hub ${group.usage}`).join('\n       ')}`
 
-/** A command line that does not say what to do; the CLI exits 2 with the usage line. */
-export class UsageError extends Error {
-  readonly code = 'USAGE'
-  override readonly name = 'UsageError'
-}
-
-const DEFAULT_LIMIT = 100
-
-/** Pure: the arguments after `hub`, to the command they ask for. Throws UsageError. */
-export function parseCommand(argv: readonly string[]): Command {
-  let parsed
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: CommandIo = { out: console.log, err: console.error }): Promise<number> {
+  const [name] = argv
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    ;(name === undefined ? io.err : io.out)(USAGE)
+    return name === undefined ? 2 : 0
+  }
+  const group = Object.hasOwn(GROUPS, name) ? GROUPS[name] : undefined
+  if (group === undefined) {
+    io.err(`error: unknown command: ${name}; ${USAGE}`)
+    return 2
+  }
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: { limit: { type: 'string' }, id: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
-    })
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error))
-  }
-  const { values, positionals } = parsed
-  if (values.help === true) return { kind: 'help' }
-  const [group, action, service, ...extra] = positionals
-  if (group !== 'dead') throw new UsageError(group === undefined ? 'missing command' : `unknown command: ${group}`)
-  if (action === undefined) throw new UsageError('missing action: list, replay or purge')
-  if (service === undefined || service === '') throw new UsageError(`missing <service> for dead ${action}`)
-  if (extra.length > 0) throw new UsageError(`unexpected argument: ${extra[0]}`)
-  if (action !== 'list' && values.limit !== undefined) throw new UsageError('--limit only applies to dead list')
-  if (action !== 'replay' && values.id !== undefined) throw new UsageError('--id only applies to dead replay')
-  switch (action) {
-    case 'list': {
-      const limit = values.limit === undefined ? DEFAULT_LIMIT : Number(values.limit)
-      if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a whole number ≥ 1: ${values.limit}`)
-      return { kind: 'list', service, limit }
-    }
-    case 'replay':
-      return values.id === undefined ? { kind: 'replay', service } : { kind: 'replay', service, eventIds: values.id }
-    case 'purge':
-      return { kind: 'purge', service }
-    default:
-      throw new UsageError(`unknown action: dead ${action}`)
-  }
-}
-
-/** One parked message per line; the body is never shown (it may hold personal data). */
-function formatParked(message: ParkedMessage): string {
-  const reason = message.reason.replace(/\s+/g, ' ')
-  return `${message.eventId || '(no id)'}  ${message.type || '(no type)'}  attempts=${message.attempts}  parked_at=${message.parkedAt || '?'}  reason=${reason}`
-}
-
-async function run(command: Exclude<Command, { kind: 'help' }>, access: DeadLetterAccess, out: (line: string) => void): Promise<void> {
-  const dead = deadQueueName(command.service)
-  const on = `on ${access.broker}`
-  if (command.kind === 'list') {
-    const parked = await access.deadLetters.list(command.service, command.limit)
-    for (const message of parked) out(formatParked(message))
-    const more = parked.length === command.limit ? ` (limit ${command.limit} reached; there may be more)` : ''
-    out(`${parked.length} parked message(s) in ${dead} ${on}${more}`)
-  } else if (command.kind === 'replay') {
-    const replayed = await access.deadLetters.replay(command.service, command.eventIds === undefined ? {} : { eventIds: command.eventIds })
-    const asked = command.eventIds === undefined ? '' : ` of ${command.eventIds.length} requested`
-    out(`replayed ${replayed}${asked} parked message(s) from ${dead} to ${queueName(command.service)} ${on}`)
-  } else {
-    out(`purged ${await access.deadLetters.purge(command.service)} parked message(s) from ${dead} ${on}`)
-  }
-}
-
-/** The error as one line, with the URL's password removed wherever it might appear. */
-export function errorLine(error: unknown, url: string): string {
-  let text = error instanceof Error ? error.message : String(error)
-  const code = (error as { code?: unknown } | null)?.code
-  if (code === 'QUEUE_NOT_FOUND') text = `${text} on ${describeBroker(url)}: no service of that name has run against this broker`
-  // The password as written in the URL (percent-encoded) and as sent to the broker (decoded).
-  const secrets = new Set<string>()
-  try {
-    const { password } = new URL(url)
-    secrets.add(password)
-    secrets.add(decodeURIComponent(password))
-  } catch {
-    // Not a URL: nothing to hide beyond the URL itself, which is never printed.
-  }
-  for (const secret of secrets) if (secret !== '') text = text.split(secret).join('***')
-  return `error: ${text.replace(/\s+/g, ' ')}`
-}
-
-const CliEnv = Type.Object({ AMQP_URL: Type.Optional(AmqpUrl) })
-
-/** Without AMQP_URL there is nothing to read: `pnpm start` on its in-process bus keeps dead letters in its own memory. */
-export const NO_BROKER =
-  'error: no broker to read: AMQP_URL is unset (a `pnpm start` without AMQP_URL keeps its dead letters inside its own process; set AMQP_URL to the RabbitMQ to inspect)'
-
-export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
-  let command: Command
-  try {
-    command = parseCommand(argv)
+    return await group.run(argv, env, io)
   } catch (error) {
     if (!(error instanceof UsageError)) throw error
     // One line: what was wrong, then how to say it.
-    console.error(`error: ${error.message}; ${USAGE}`)
+    io.err(`error: ${error.message}; usage: pnpm hub ${group.usage}`)
     return 2
-  }
-  if (command.kind === 'help') {
-    console.log(USAGE)
-    return 0
-  }
-  let url: string | undefined
-  try {
-    url = loadConfig(CliEnv, env).AMQP_URL
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error
-    console.error(`error: ${error.message}`)
-    return 2
-  }
-  if (url === undefined) {
-    console.error(NO_BROKER)
-    return 2
-  }
-  let access: DeadLetterAccess | undefined
-  try {
-    access = await openDeadLetters({ url, connectionName: 'gassistant-hub-cli' })
-    await run(command, access, (line) => console.log(line))
-    return 0
-  } catch (error) {
-    console.error(errorLine(error, url))
-    return 1
-  } finally {
-    await access?.close().catch(() => undefined)
   }
 }
 
-// Run only when executed as the script (`pnpm hub`), not when a test imports the parser.
+// Run only when executed as the script (`pnpm hub`), not when a test imports it.
 const invoked = process.argv[1]
 if (invoked !== undefined && realpathSync(invoked) === realpathSync(fileURLToPath(import.meta.url))) {
   process.exitCode = await main(process.argv.slice(2), process.env)

@@ -7,7 +7,8 @@ import t from 'tap'
 import { createEvent, EventType } from '@gassistant/contracts'
 import { DEFAULT_RETRY, createAmqpBus, deadQueueName, park, queueName, retryQueueName, type Bus } from '@gassistant/bus'
 import { rabbitVhost, runScript, waitFor } from '@gassistant/test-support'
-import { NO_BROKER, USAGE, errorLine, parseCommand } from '../src/cli.js'
+import { USAGE as CLI_USAGE, main } from '../src/cli.js'
+import { NO_BROKER, USAGE, errorLine, parseCommand } from '../src/commands/dead.js'
 
 const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672'
 const BROKER = (() => {
@@ -112,7 +113,7 @@ t.test('errors are one line on stderr with a non-zero exit', async (t) => {
     hub(['dead', 'list', 'scoring'], { AMQP_URL: 'rabbit://guest:s3cret-pw@mq' }),
   ])
   t.equal(usage.code, 2, 'usage error exits 2')
-  t.equal(usage.stderr.trim(), `error: unknown action: dead frobnicate; ${USAGE}`)
+  t.equal(usage.stderr.trim(), `error: unknown action: dead frobnicate; usage: pnpm hub ${USAGE}`)
   t.equal(usage.stdout, '')
 
   t.equal(unknown.code, 1, 'unknown service exits 1')
@@ -147,4 +148,16 @@ t.test('dead list only looks: on a broker of its own it declares no exchange and
     const check = kind === 'exchange' ? channel.checkExchange(name) : channel.checkQueue(name)
     await t.rejects(check, { code: 404 }, `no ${kind} ${name} was declared`)
   }
+})
+
+t.test('the dispatcher names an unknown group, prints every usage on --help, and exits 2 with nothing to do', async (t) => {
+  const lines: { out: string[]; err: string[] } = { out: [], err: [] }
+  const io = { out: (line: string) => void lines.out.push(line), err: (line: string) => void lines.err.push(line) }
+  t.equal(await main(['frobnicate'], {}, io), 2)
+  t.equal(lines.err.pop(), `error: unknown command: frobnicate; ${CLI_USAGE}`)
+  t.equal(await main(['--help'], {}, io), 0)
+  t.equal(lines.out.pop(), CLI_USAGE)
+  t.match(CLI_USAGE, `pnpm hub ${USAGE}`, 'the dead-letter group is listed')
+  t.equal(await main([], {}, io), 2)
+  t.equal(lines.err.pop(), CLI_USAGE)
 })
