@@ -4,7 +4,17 @@ import t from 'tap'
 import { DEFAULT_QUEUE_BOUND, DEFAULT_RETRY, EventType, HUB_TOPOLOGY, isEventType } from '@gassistant/contracts'
 
 t.test('only services that consume today are declared: no queue fills up without a reader', async (t) => {
-  t.same(Object.keys(HUB_TOPOLOGY), ['lead-processor', 'scoring'])
+  t.same(Object.keys(HUB_TOPOLOGY), ['lead-processor', 'scoring', 'workflow-rules'])
+})
+
+t.test('workflow-rules takes synced and scored leads, Odoo lead changes and Odoo order changes, with the default policy', async (t) => {
+  t.same(HUB_TOPOLOGY['workflow-rules'], {
+    service: 'workflow-rules',
+    bindings: [EventType.LeadSynced, EventType.LeadScored, EventType.OdooLead, EventType.OdooOrder],
+    retry: DEFAULT_RETRY,
+    queueType: 'quorum',
+    bound: DEFAULT_QUEUE_BOUND,
+  })
 })
 
 t.test('scoring takes synced leads, WhatsApp messages and Odoo lead changes, with the default policy on a bounded quorum queue', async (t) => {

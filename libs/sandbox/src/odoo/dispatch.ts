@@ -106,6 +106,14 @@ export class OdooService {
     for (const [name, code, phone] of [['Saudi Arabia', 'SA', 966], ['United Arab Emirates', 'AE', 971], ['Egypt', 'EG', 20]] as const) {
       c('res.country', { name, code, phone_code: phone });
     }
+    // resource's "Standard 40 hours/week": Monday–Friday 08:00–12:00 and 13:00–17:00, with a lunch break line.
+    const calendar = c('resource.calendar', { name: 'Standard 40 hours/week', tz: 'UTC', company_id: 1 });
+    for (const day of ['0', '1', '2', '3', '4']) {
+      for (const [period, from, to] of [['morning', 8, 12], ['lunch', 12, 13], ['afternoon', 13, 17]] as const) {
+        c('resource.calendar.attendance', { name: `${day} ${period}`, calendar_id: calendar, dayofweek: day, hour_from: from, hour_to: to, day_period: period });
+      }
+    }
+    s.write('res.company', [1], { resource_calendar_id: calendar }, root);
     c('res.lang', { name: 'English (US)', code: 'en_US', active: true });
     c('res.lang', { name: 'Arabic / الْعَرَبيّة', code: 'ar_001', active: false });
     c('crm.team', { name: 'Sales', sequence: 10, user_id: 2, company_id: 1, member_ids: [[6, 0, [2]]] });
@@ -128,7 +136,7 @@ export class OdooService {
       ['mail', 'mail_activity_data_upload_document', 'mail.activity.type', 5],
       ['mail', 'mt_comment', 'mail.message.subtype', 1], ['mail', 'mt_note', 'mail.message.subtype', 2], ['mail', 'mt_activities', 'mail.message.subtype', 3],
       ['crm', 'stage_lead1', 'crm.stage', 1], ['crm', 'stage_lead2', 'crm.stage', 2], ['crm', 'stage_lead3', 'crm.stage', 3], ['crm', 'stage_lead4', 'crm.stage', 4],
-      ['sales_team', 'team_sales_department', 'crm.team', 1],
+      ['sales_team', 'team_sales_department', 'crm.team', 1], ['resource', 'resource_calendar_std', 'resource.calendar', calendar],
       ['base', 'group_user', 'res.groups', internalUser], ['crm', 'group_use_lead', 'res.groups', useLead],
     ];
     for (const [module, name, model, resId] of xmlids) c('ir.model.data', { module, name, model, res_id: resId });

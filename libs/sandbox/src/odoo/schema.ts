@@ -35,7 +35,7 @@ export interface ModelDef {
   recName: string;
   order: string;
   defaults?: (env: Env, store: StoreLike) => Record<string, unknown>;
-  /** Unique (when set) fields: [field, message shown after "The operation cannot be completed: "]. */
+  /** Unique (when set) fields, or comma-joined field tuples: [fields, message shown after "The operation cannot be completed: "]. */
   unique?: [string, string][];
   /** Odoo 16+ utm models rename a duplicate name to "name [2]" instead of failing. */
   uniqueNameRename?: boolean;
@@ -132,7 +132,7 @@ export function buildSchema(opts: SchemaOptions): Map<string, ModelDef> {
       },
       defaults: () => ({ active: true, is_company: false }),
     }),
-    model({ name: 'res.company', description: 'Companies', recName: 'name', order: 'sequence, name', fields: { name: f('char', 'Company Name', { required: true }), sequence: f('integer', 'Sequence') } }),
+    model({ name: 'res.company', description: 'Companies', recName: 'name', order: 'sequence, name', fields: { name: f('char', 'Company Name', { required: true }), sequence: f('integer', 'Sequence'), resource_calendar_id: m2o('resource.calendar', 'Default Working Hours') } }),
     model({ name: 'res.country', description: 'Country', recName: 'name', order: 'name', fields: { name: f('char', 'Country Name', { required: true }), code: f('char', 'Country Code'), phone_code: f('integer', 'Country Calling Code') } }),
     model({ name: 'res.lang', description: 'Languages', recName: 'name', order: 'active desc, name', fields: { name: f('char', 'Name', { required: true }), code: f('char', 'Locale Code', { required: true }), active: f('boolean', 'Active') } }),
     model({
@@ -142,6 +142,8 @@ export function buildSchema(opts: SchemaOptions): Map<string, ModelDef> {
         partner_id: m2o('res.partner', 'Related Partner', { required: true }), active: f('boolean', 'Active'),
         company_id: m2o('res.company', 'Company'), share: f('boolean', 'Share User'),
         groups_id: f('many2many', 'Groups', { relation: 'res.groups' }),
+        // Presence (bus) or time off (hr_holidays: leave_online, leave_away, …); computed in Odoo, set by seed here.
+        im_status: f('char', 'IM Status', { readonly: true, store: false }),
       },
       unique: [['login', 'You can not have two users with the same login!']],
       defaults: () => ({ active: true, company_id: 1, share: false }),
@@ -195,7 +197,10 @@ export function buildSchema(opts: SchemaOptions): Map<string, ModelDef> {
     model({ name: 'ir.model', description: 'Models', recName: 'name', order: 'model', fields: { name: f('char', 'Model Description', { required: true }), model: f('char', 'Model', { required: true }) } }),
     model({
       name: 'ir.model.data', description: 'Model Data', recName: 'name', order: 'module, model, name',
-      fields: { name: f('char', 'External Identifier', { required: true }), module: f('char', 'Module', { required: true }), model: f('char', 'Model Name', { required: true }), res_id: f('many2one_reference', 'Record ID') },
+      fields: { name: f('char', 'External Identifier', { required: true }), module: f('char', 'Module', { required: true }), model: f('char', 'Model Name', { required: true }), res_id: f('many2one_reference', 'Record ID'), noupdate: f('boolean', 'Non Updatable') },
+      // A unique index on (module, name), not an SQL constraint: the IntegrityError reaches the caller as fault 2.
+      unique: [['module,name', 'duplicate key value violates unique constraint "ir_model_data_module_name_uniq_index"']],
+      defaults: () => ({ noupdate: false }),
     }),
     model({
       name: 'sale.order', description: 'Sales Order', recName: 'name', order: 'date_order desc, id desc', mailThread: true,
@@ -206,6 +211,37 @@ export function buildSchema(opts: SchemaOptions): Map<string, ModelDef> {
         validity_date: f('date', 'Expiration'), date_order: f('datetime', 'Order Date'), company_id: m2o('res.company', 'Company'),
       },
       defaults: (env) => ({ state: 'draft', user_id: env.uid, company_id: 1, amount_total: 0, date_order: env.now().toISOString().slice(0, 19).replace('T', ' ') }),
+    }),
+    // The company's working calendar (resource module, installed with crm's dependencies).
+    model({
+      name: 'resource.calendar', description: 'Resource Working Time', recName: 'name', order: 'id',
+      fields: {
+        name: f('char', 'Name', { required: true }), tz: f('char', 'Timezone'), company_id: m2o('res.company', 'Company'), active: f('boolean', 'Active'),
+        attendance_ids: f('one2many', 'Working Time', { relation: 'resource.calendar.attendance', inverse: 'calendar_id' }),
+        leave_ids: f('one2many', 'Time Off', { relation: 'resource.calendar.leaves', inverse: 'calendar_id' }),
+      },
+      defaults: () => ({ active: true, tz: 'UTC' }),
+    }),
+    model({
+      name: 'resource.calendar.attendance', description: 'Work Detail', recName: 'name', order: 'week_type, dayofweek, hour_from',
+      fields: {
+        name: f('char', 'Name', { required: true }), calendar_id: m2o('resource.calendar', "Resource's Calendar", { required: true }),
+        dayofweek: f('selection', 'Day of Week', { required: true, selection: [['0', 'Monday'], ['1', 'Tuesday'], ['2', 'Wednesday'], ['3', 'Thursday'], ['4', 'Friday'], ['5', 'Saturday'], ['6', 'Sunday']] }),
+        hour_from: f('float', 'Work from', { required: true }), hour_to: f('float', 'Work to', { required: true }),
+        day_period: f('selection', 'Day Period', { required: true, selection: [['morning', 'Morning'], ['lunch', 'Break'], ['afternoon', 'Afternoon']] }),
+        week_type: f('selection', 'Week Number', { selection: [['1', 'Second'], ['0', 'First']] }),
+        display_type: f('selection', 'Display Type', { selection: [['line_section', 'Section']] }),
+      },
+      defaults: () => ({ day_period: 'morning' }),
+    }),
+    model({
+      name: 'resource.calendar.leaves', description: 'Resource Time Off Detail', recName: 'name', order: 'date_from',
+      fields: {
+        name: f('char', 'Reason'), company_id: m2o('res.company', 'Company'), calendar_id: m2o('resource.calendar', 'Working Hours'),
+        date_from: f('datetime', 'Start Date', { required: true }), date_to: f('datetime', 'End Date', { required: true }),
+        resource_id: m2o('resource.resource', 'Resource'), time_type: f('selection', 'Kind of Time Off', { selection: [['leave', 'Time Off'], ['other', 'Other']] }),
+      },
+      defaults: () => ({ time_type: 'leave', company_id: 1 }),
     }),
   ];
   return new Map(defs.map((d) => [d.name, d]));

@@ -381,11 +381,12 @@ export class Store {
   }
 
   private checkUnique(def: ModelDef, row: Row, selfId: number | undefined): void {
-    for (const [field, message] of def.unique ?? []) {
-      const v = row[field];
-      if (v === false || v === undefined || v === null) continue;
+    for (const [fields, message] of def.unique ?? []) {
+      const names = fields.split(',');
+      // As in SQL, a NULL in any column never collides.
+      if (names.some((name) => row[name] === false || row[name] === undefined || row[name] === null)) continue;
       for (const [id, other] of this.table(def.name)) {
-        if (id !== selfId && other[field] === v) {
+        if (id !== selfId && names.every((name) => other[name] === row[name])) {
           // Odoo turns the IntegrityError of an SQL constraint into a ValidationError (fault 2).
           throw validationError(`The operation cannot be completed: ${message}`);
         }

@@ -1,0 +1,227 @@
+// The rules engine: fires a rule on a record exactly once (claim in Odoo → actions → claim done), evaluates
+// event rules on a lead, and sweeps Odoo for due timers. A sweep reads the recent leads and sent quotations,
+// computes every timer's due time with the calendar, skips the keys already claimed, checks the rule's
+// `unless` in Odoo at the due time (a response cancels the timer: its key is claimed as decided), and fires
+// the rest; it also retakes firings a crash interrupted. Any replica may sweep at any time: the claims decide.
+import type { Logger, Metrics } from '@gassistant/runtime'
+import { createActions, type ActionDeps, type Firing } from './actions.js'
+import type { Calendar } from './calendar/index.js'
+import { claimKey, type Claims } from './claims.js'
+import { conditionHolds } from './conditions.js'
+import type { LeadFacts, OdooRecords, Subject } from './odoo-records.js'
+import { isEventRule, type EventRule, type RulesFile, type TimerRule, type WorkflowRule } from './rules.js'
+import { dueAt, timerRules } from './timers.js'
+
+export interface EngineDeps extends Omit<ActionDeps, 'calendar'> {
+  readonly rules: RulesFile
+  readonly records: OdooRecords
+  readonly claims: Claims
+  readonly calendar: () => Promise<Calendar>
+  readonly log: Logger
+  readonly metrics?: Metrics
+  readonly now: () => Date
+  /** How far back a sweep looks for leads and quotations whose timers may be pending. */
+  readonly lookbackMs: number
+  /** A claim not done after this long is a firing a crash interrupted: it is retaken. */
+  readonly leaseMs: number
+}
+
+export interface PendingTimer {
+  readonly rule: TimerRule
+  readonly subject: Subject
+  readonly key: string
+  readonly due: Date
+}
+
+export interface SweepResult {
+  readonly fired: number
+  readonly cancelled: number
+  readonly pending: number
+}
+
+/** How one rule stands for one lead, for `pnpm hub rules explain`. */
+export interface RuleStanding {
+  readonly rule: WorkflowRule
+  /** Whether its condition holds now; undefined when it depends on the tier a future lead.scored.v1 carries. */
+  readonly matches: boolean | undefined
+  /** Timer rules: the record it counts for and when it is due. */
+  readonly subject?: Subject
+  readonly due?: Date
+  /** `done`: fired or decided (claimed in Odoo); `due`: waiting for the next sweep; `pending`: not yet due. */
+  readonly state?: 'done' | 'due' | 'pending'
+}
+
+export interface Engine {
+  /** Event rules for `type` on a lead; resolves once every matching rule fired (or was already claimed). */
+  onLeadEvent(type: string, leadId: number, opts?: { tier?: string; correlationId?: string }): Promise<{ fired: string[] }>
+  sweep(): Promise<SweepResult>
+  /** Every rule as it stands for the lead (undefined: no such lead), with its timers' due times and states. */
+  explain(leadId: number): Promise<{ lead: LeadFacts; calendar: Calendar; rules: RuleStanding[] } | undefined>
+}
+
+export function createEngine(deps: EngineDeps): Engine {
+  const { rules, records, claims, log, now } = deps
+  let calendar: Calendar | undefined
+  const act = createActions({ ...deps, calendar: () => calendar as Calendar })
+  const fired = deps.metrics?.counter({ name: 'workflow_rules_fired_total', help: 'Rule actions taken, by rule, action and outcome', labelNames: ['rule', 'action', 'outcome'] })
+  const decided = deps.metrics?.counter({ name: 'workflow_timers_decided_total', help: 'Due timers decided, by rule and outcome (fired, cancelled, claimed elsewhere)', labelNames: ['rule', 'outcome'] })
+  const pendingGauge = deps.metrics?.gauge({ name: 'workflow_timers_pending', help: 'Timers not yet due, as of the last sweep' })
+  const lateness = deps.metrics?.histogram({ name: 'workflow_timer_lateness_seconds', help: 'Seconds between a timer’s due time and its firing', buckets: [1, 5, 15, 30, 60, 120, 300] })
+
+  async function loadCalendar(): Promise<Calendar> {
+    calendar = await deps.calendar()
+    return calendar
+  }
+
+  /** Runs every action of the firing, then marks its claim done. */
+  async function runActions(firing: Firing, claim: { readonly id: number }): Promise<void> {
+    for (const [index, action] of firing.rule.actions.entries()) {
+      const outcome = await act(firing, action, index)
+      fired?.inc({ rule: firing.rule.id, action: action.kind, outcome })
+      if (outcome === 'skipped') log.warn({ rule: firing.rule.id, action: action.kind, key: firing.key }, 'rule action skipped: no one to give it to')
+    }
+    await claims.done(claim)
+  }
+
+  /** Claims the key and acts; false when it was held already (another replica, a redelivery, a restart). */
+  async function fire(rule: WorkflowRule, subject: Subject, key: string, extra: { due?: Date; correlationId?: string } = {}): Promise<boolean> {
+    const claim = await claims.take(key, subject)
+    if (claim === undefined) return false
+    const firedAt = now()
+    await runActions({ rule, subject, key, firedAt, retry: false, ...extra }, claim)
+    return true
+  }
+
+  async function subjectOfKey(key: string): Promise<{ rule: WorkflowRule; subject: Subject } | undefined> {
+    const match = /^([a-z0-9_-]+)\.([lo])(\d+)/.exec(key)
+    const rule = rules.rules.find((candidate) => candidate.id === match?.[1])
+    if (match === null || rule === undefined) return undefined
+    const subject = match[2] === 'l' ? await records.lead(Number(match[3])) : await records.order(Number(match[3]))
+    return subject === undefined ? undefined : { rule, subject }
+  }
+
+  /** Firings a crash left half done: retaken once (under `<key>.retry`), each action looking for its own trace first. */
+  async function retakeInterrupted(): Promise<number> {
+    let retaken = 0
+    for (const claim of await claims.interrupted(new Date(now().getTime() - deps.leaseMs))) {
+      const found = await subjectOfKey(claim.key)
+      if (found === undefined) continue
+      const retry = await claims.take(`${claim.key}.retry`, found.subject)
+      if (retry === undefined) continue
+      await runActions({ ...found, key: claim.key, firedAt: now(), retry: true }, retry)
+      await claims.done(claim)
+      log.warn({ rule: found.rule.id, key: claim.key }, 'interrupted rule firing completed')
+      retaken += 1
+    }
+    return retaken
+  }
+
+  async function candidates(): Promise<PendingTimer[]> {
+    const cal = await loadCalendar()
+    const since = new Date(now().getTime() - deps.lookbackMs)
+    const out: PendingTimer[] = []
+    const leadRules = timerRules(rules, 'lead.created')
+    if (leadRules.length > 0) {
+      for (const lead of await records.leadsCreatedSince(since)) {
+        for (const rule of leadRules) out.push({ rule, subject: lead, key: claimKey(rule.id, lead), due: dueAt(rule, rules, cal, lead.createdAt) })
+      }
+    }
+    const orderRules = timerRules(rules, 'order.quotation_sent')
+    if (orderRules.length > 0) {
+      for (const order of await records.quotationsSentSince(since)) {
+        for (const rule of orderRules) out.push({ rule, subject: order, key: claimKey(rule.id, order), due: dueAt(rule, rules, cal, order.sentAt) })
+      }
+    }
+    return out
+  }
+
+  /** Whether a due timer still applies: its condition on the lead, then its `unless` checked in Odoo now. */
+  async function stillApplies(timer: PendingTimer): Promise<'fire' | 'cancel' | 'skip'> {
+    const { rule, subject } = timer
+    if (rule.trigger.when !== undefined) {
+      const lead = subject.model === 'crm.lead' ? (subject as LeadFacts) : subject.leadId === undefined ? undefined : await records.lead(subject.leadId)
+      if (lead === undefined || !conditionHolds(rule.trigger.when, lead)) return 'skip'
+    }
+    if (rule.trigger.unless === 'first-response' && subject.model === 'crm.lead' && await records.firstResponse(subject as LeadFacts)) return 'cancel'
+    if (rule.trigger.unless === 'order-confirmed' && subject.model === 'sale.order' && (await records.orderState(subject.id)) !== 'sent') return 'cancel'
+    return 'fire'
+  }
+
+  return {
+    async onLeadEvent(type, leadId, opts = {}) {
+      const matching = rules.rules.filter((rule): rule is EventRule => isEventRule(rule) && (rule.trigger.events as readonly string[]).includes(type))
+      if (matching.length === 0) return { fired: [] }
+      const lead = await records.lead(leadId)
+      if (lead === undefined) return { fired: [] }
+      await loadCalendar()
+      const done: string[] = []
+      for (const rule of matching) {
+        if (!conditionHolds(rule.trigger.when, lead, opts.tier)) continue
+        if (await fire(rule, lead, claimKey(rule.id, lead), opts.correlationId === undefined ? {} : { correlationId: opts.correlationId })) done.push(rule.id)
+      }
+      return { fired: done }
+    },
+
+    async sweep() {
+      await retakeInterrupted()
+      const all = await candidates()
+      const claimed = await claims.existing(all.map((timer) => timer.key))
+      const open = all.filter((timer) => !claimed.has(timer.key))
+      const at = now()
+      const due = open.filter((timer) => timer.due.getTime() <= at.getTime()).sort((a, b) => a.due.getTime() - b.due.getTime())
+      const pending = open.length - due.length
+      pendingGauge?.set(pending)
+      let firedCount = 0
+      let cancelled = 0
+      for (const timer of due) {
+        const verdict = await stillApplies(timer)
+        if (verdict === 'skip') continue
+        if (verdict === 'cancel') {
+          const claim = await claims.take(timer.key, timer.subject)
+          if (claim !== undefined) {
+            await claims.done(claim)
+            cancelled += 1
+            decided?.inc({ rule: timer.rule.id, outcome: 'cancelled' })
+            log.info({ rule: timer.rule.id, key: timer.key, [`${timer.subject.model === 'crm.lead' ? 'lead' : 'order'}_id`]: timer.subject.id }, 'timer cancelled: answered in time')
+          }
+          continue
+        }
+        const won = await fire(timer.rule, timer.subject, timer.key, { due: timer.due })
+        decided?.inc({ rule: timer.rule.id, outcome: won ? 'fired' : 'claimed-elsewhere' })
+        if (!won) continue
+        firedCount += 1
+        const lateMs = now().getTime() - timer.due.getTime()
+        lateness?.observe(lateMs / 1000)
+        log.info({ rule: timer.rule.id, key: timer.key, due: timer.due.toISOString(), lateness_ms: lateMs }, 'timer fired')
+      }
+      return { fired: firedCount, cancelled, pending }
+    },
+
+    async explain(leadId) {
+      const lead = await records.lead(leadId)
+      if (lead === undefined) return undefined
+      const cal = await loadCalendar()
+      const orders = timerRules(rules, 'order.quotation_sent').length === 0 ? [] : await records.quotationsOfLead(leadId)
+      const timers: PendingTimer[] = [
+        ...timerRules(rules, 'lead.created').map((rule) => ({ rule, subject: lead, key: claimKey(rule.id, lead), due: dueAt(rule, rules, cal, lead.createdAt) })),
+        ...timerRules(rules, 'order.quotation_sent').flatMap((rule) => orders.map((order) => ({ rule, subject: order, key: claimKey(rule.id, order), due: dueAt(rule, rules, cal, order.sentAt) }))),
+      ]
+      const claimed = await claims.existing([...timers.map((timer) => timer.key), ...rules.rules.filter(isEventRule).map((rule) => claimKey(rule.id, lead))])
+      const at = now().getTime()
+      const standings: RuleStanding[] = []
+      for (const rule of rules.rules) {
+        const { tier, ...rest } = rule.trigger.when ?? {}
+        const matches = conditionHolds(rest, lead) ? (tier === undefined ? true : undefined) : false
+        if (isEventRule(rule)) {
+          standings.push({ rule, matches, ...(claimed.has(claimKey(rule.id, lead)) ? { state: 'done' as const } : {}) })
+          continue
+        }
+        for (const timer of timers.filter((candidate) => candidate.rule.id === rule.id)) {
+          const state = claimed.has(timer.key) ? 'done' : timer.due.getTime() <= at ? 'due' : 'pending'
+          standings.push({ rule, matches, subject: timer.subject, due: timer.due, state })
+        }
+      }
+      return { lead, calendar: cal, rules: standings }
+    },
+  }
+}
