@@ -37,6 +37,8 @@ export interface SweepResult {
   readonly fired: number
   readonly cancelled: number
   readonly pending: number
+  /** Due timers another replica claimed first. */
+  readonly lost: number
 }
 
 /** How one rule stands for one lead, for `pnpm hub rules explain`. */
@@ -173,6 +175,7 @@ export function createEngine(deps: EngineDeps): Engine {
       pendingGauge?.set(pending)
       let firedCount = 0
       let cancelled = 0
+      let lost = 0
       for (const timer of due) {
         const verdict = await stillApplies(timer)
         if (verdict === 'skip') continue
@@ -188,13 +191,16 @@ export function createEngine(deps: EngineDeps): Engine {
         }
         const won = await fire(timer.rule, timer.subject, timer.key, { due: timer.due })
         decided?.inc({ rule: timer.rule.id, outcome: won ? 'fired' : 'claimed-elsewhere' })
-        if (!won) continue
+        if (!won) {
+          lost += 1
+          continue
+        }
         firedCount += 1
         const lateMs = now().getTime() - timer.due.getTime()
         lateness?.observe(lateMs / 1000)
         log.info({ rule: timer.rule.id, key: timer.key, due: timer.due.toISOString(), lateness_ms: lateMs }, 'timer fired')
       }
-      return { fired: firedCount, cancelled, pending }
+      return { fired: firedCount, cancelled, pending, lost }
     },
 
     async explain(leadId) {

@@ -20,15 +20,13 @@ const Week = Type.Object({
 const LocalDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })
 
 /** A calendar written out in the file, or Odoo's company working calendar (resource.calendar) read at start. */
-const CalendarConfig = Type.Union([
-  Type.Object({
-    timeZone: Text,
-    week: Week,
-    periods: Type.Optional(Type.Array(Type.Object({ name: Type.Optional(Text), from: LocalDate, to: LocalDate, week: Week }, { additionalProperties: false }))),
-    holidays: Type.Optional(Type.Array(Type.Union([LocalDate, Type.Object({ name: Type.Optional(Text), from: LocalDate, to: LocalDate }, { additionalProperties: false })]))),
-  }, { additionalProperties: false }),
-  Type.Object({ fromOdoo: Type.Literal(true) }, { additionalProperties: false }),
-])
+const WrittenCalendar = Type.Object({
+  timeZone: Text,
+  week: Week,
+  periods: Type.Optional(Type.Array(Type.Object({ name: Type.Optional(Text), from: LocalDate, to: LocalDate, week: Week }, { additionalProperties: false }))),
+  holidays: Type.Optional(Type.Array(Type.Union([LocalDate, Type.Object({ name: Type.Optional(Text), from: LocalDate, to: LocalDate }, { additionalProperties: false })]))),
+}, { additionalProperties: false })
+const CalendarConfig = Type.Union([WrittenCalendar, Type.Object({ fromOdoo: Type.Literal(true) }, { additionalProperties: false })])
 
 /** Every condition given must hold; names compare case-insensitively. */
 const Condition = Type.Object({
@@ -232,7 +230,7 @@ export function parseRules(value: unknown): RulesFile {
   }
   const calendar = (value as { calendar?: unknown } | null)?.calendar
   if (calendar !== null && typeof calendar === 'object' && !('fromOdoo' in calendar)) {
-    const problem = firstProblem(CalendarConfig.anyOf[0], calendar)
+    const problem = firstProblem(WrittenCalendar, calendar)
     if (problem !== undefined) throw new RulesError(`calendar.${problem}`)
   }
   const problem = firstProblem(RulesFile, value)

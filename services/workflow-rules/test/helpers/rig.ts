@@ -47,7 +47,7 @@ export function fakeClock(iso: string): Clock {
   return { now: () => new Date(current), set: (next) => { current = new Date(next) } }
 }
 
-export async function startRig(t: Test, opts: { rules?: RulesFile; at?: string } = {}): Promise<Rig> {
+export async function startRig(t: Test, opts: { rules?: RulesFile; at?: string; sweepIntervalMs?: number } = {}): Promise<Rig> {
   const clock = fakeClock(opts.at ?? '2026-12-01T06:00:00Z')
   const vhost = await rabbitVhost(t)
   const odooServer = await startOdooStandIn({
@@ -82,7 +82,7 @@ export async function startRig(t: Test, opts: { rules?: RulesFile; at?: string }
     const service = createWorkflowRules({
       bus, odoo: client, log: createLogger({ service: 'workflow-rules', level: 'debug', destination }), rules,
       metrics: services.length === 0 ? metrics : createMetrics('workflow-rules'), now: () => clock.now(),
-      config: { retry: { delaysMs: [50, 100, 200] }, sweepIntervalMs: 30 },
+      config: { retry: { delaysMs: [50, 100, 200] }, sweepIntervalMs: opts.sweepIntervalMs ?? 30 },
     })
     services.push(service)
     return service
