@@ -9,6 +9,7 @@ import { HUB_TOPOLOGY } from '@gassistant/contracts'
 import { IngressSettings, wireIngress } from '@gassistant/ingress'
 import { LeadProcessorSettings, SERVICE as PROCESSOR, wireLeadProcessor } from '@gassistant/lead-processor'
 import { ScoringSettings, SERVICE as SCORING, loadRules, wireScoring } from '@gassistant/scoring'
+import { WorkflowRulesSettings, SERVICE as WORKFLOW_RULES, loadRules as loadWorkflowRules, wireWorkflowRules } from '@gassistant/workflow-rules'
 import { AmqpUrl, LogLevel, createLogger, createMetrics, loadConfig, onShutdown, runMain } from '@gassistant/runtime'
 import { startGraphStandIn, startOdooStandIn } from '@gassistant/sandbox'
 import Type from 'typebox'
@@ -23,7 +24,7 @@ const HubEnv = Type.Object({
   AMQP_URL: Type.Optional(AmqpUrl),
   LOG_LEVEL: LogLevel,
   /** The ingress's port; the others follow it (see localPorts). */
-  PORT: Type.Integer({ minimum: 0, maximum: 65_532, default: DEFAULT_PORT }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65_530, default: DEFAULT_PORT }),
   HOST: Type.String({ default: '127.0.0.1' }),
 })
 
@@ -47,6 +48,7 @@ await runMain(async () => {
   const processorEnv: Record<string, string | undefined> = { ...env, PORT: String(ports.processor), HOST: hub.HOST }
   const early = loadConfig(Type.Omit(LeadProcessorSettings, STAND_IN_VARIABLES), processorEnv)
   const scoringRules = await loadRules(env['SCORING_RULES_FILE'] || undefined)
+  const workflowRules = await loadWorkflowRules(env['WORKFLOW_RULES_FILE'] || undefined)
 
   const log = createLogger({ service: 'hub', level: hub.LOG_LEVEL })
   const closers: (() => Promise<unknown> | unknown)[] = []
@@ -92,6 +94,16 @@ await runMain(async () => {
   })
   const scoringUrl = await scoring.start()
   closers.push(() => scoring.stop())
+  // The workflow rules act on the same Odoo and sweep it for due timers.
+  const rulesSettings = loadConfig(WorkflowRulesSettings, { ...processorEnv, PORT: String(ports.workflowRules) })
+  const rulesService = await wireWorkflowRules(rulesSettings, {
+    bus,
+    log: createLogger({ service: WORKFLOW_RULES, level: rulesSettings.LOG_LEVEL }),
+    metrics: createMetrics(WORKFLOW_RULES, { defaultMetrics: false }),
+    rules: workflowRules,
+  })
+  const rulesUrl = await rulesService.start()
+  closers.push(() => rulesService.stop())
   const ingress = await wireIngress(ingressSettings, {
     bus,
     log: createLogger({ service: INGRESS, level: ingressSettings.LOG_LEVEL }),
@@ -118,5 +130,6 @@ await runMain(async () => {
   out(`  ${INGRESS.padEnd(15)}${ingressUrl}/metrics`)
   out(`  ${PROCESSOR.padEnd(15)}${processorUrl}/metrics`)
   out(`  ${SCORING.padEnd(15)}${scoringUrl}/metrics`)
+  out(`  ${WORKFLOW_RULES.padEnd(15)}${rulesUrl}/metrics`)
   out('Try it: pnpm demo    Stop: Ctrl+C')
 }, { service: 'hub' })

@@ -17,7 +17,7 @@ function startHub(t: Test): RunningScript {
   return hub
 }
 
-async function started(hub: RunningScript): Promise<Record<'ingress' | 'processor' | 'odoo', string>> {
+async function started(hub: RunningScript): Promise<Record<'ingress' | 'processor' | 'odoo' | 'workflowRules', string>> {
   await waitFor(() => hub.stdout().includes('Try it: pnpm demo') || hub.child.exitCode !== null, 'the hub to start', 60_000)
   const find = (pattern: RegExp, what: string): string => {
     const found = pattern.exec(hub.stdout())?.[1]
@@ -28,6 +28,7 @@ async function started(hub: RunningScript): Promise<Record<'ingress' | 'processo
     ingress: find(/ingress\s+(http:\/\/\S+)\/metrics/, "the ingress's address"),
     processor: find(/lead-processor\s+(http:\/\/\S+)\/metrics/, "the lead-processor's address"),
     odoo: find(/Odoo:\s+(http:\/\/\S+) db=/, "the Odoo stand-in's address"),
+    workflowRules: find(/workflow-rules\s+(http:\/\/\S+)\/metrics/, "the workflow-rules service's address"),
   }
 }
 
@@ -54,6 +55,8 @@ t.test('pnpm start runs the hub locally, pnpm demo turns its samples into Odoo l
   const processorMetrics = await (await fetch(`${at.processor}/metrics`)).text()
   t.match(processorMetrics, /leads_synced_total\{outcome="created",service="lead-processor"\} 4/, "the lead-processor's own registry")
   t.equal((await fetch(`${at.processor}/readyz`)).status, 200, 'the lead-processor is ready (bus and Odoo reachable)')
+  t.match(await (await fetch(`${at.workflowRules}/metrics`)).text(), /workflow_timers_pending\{service="workflow-rules"\} \d+/, 'the workflow rules sweep and report their pending timers')
+  t.equal((await fetch(`${at.workflowRules}/readyz`)).status, 200, 'the workflow-rules service is ready')
 
   // Log lines of every service carry `service` exactly once, naming the service the line is about.
   const lines = hub.stdout().split('\n').filter((line) => line.startsWith('{'))
@@ -77,8 +80,8 @@ t.test('a second hub runs beside the first: no port is fixed', async (t) => {
 })
 
 t.test('the ports follow PORT, so pnpm demo finds the hub from the same PORT', async (t) => {
-  t.same(localPorts(8090), { ingress: 8090, processor: 8091, odoo: 8092, graph: 8093, scoring: 8094 })
-  t.same(localPorts(0), { ingress: 0, processor: 0, odoo: 0, graph: 0, scoring: 0 }, 'PORT=0: every port chosen by the system')
+  t.same(localPorts(8090), { ingress: 8090, processor: 8091, odoo: 8092, graph: 8093, scoring: 8094, workflowRules: 8095 })
+  t.same(localPorts(0), { ingress: 0, processor: 0, odoo: 0, graph: 0, scoring: 0, workflowRules: 0 }, 'PORT=0: every port chosen by the system')
 })
 
 t.test('pnpm demo without a running hub says so in one line', async (t) => {

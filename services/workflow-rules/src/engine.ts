@@ -41,24 +41,10 @@ export interface SweepResult {
   readonly lost: number
 }
 
-/** How one rule stands for one lead, for `pnpm hub rules explain`. */
-export interface RuleStanding {
-  readonly rule: WorkflowRule
-  /** Whether its condition holds now; undefined when it depends on the tier a future lead.scored.v1 carries. */
-  readonly matches: boolean | undefined
-  /** Timer rules: the record it counts for and when it is due. */
-  readonly subject?: Subject
-  readonly due?: Date
-  /** `done`: fired or decided (claimed in Odoo); `due`: waiting for the next sweep; `pending`: not yet due. */
-  readonly state?: 'done' | 'due' | 'pending'
-}
-
 export interface Engine {
   /** Event rules for `type` on a lead; resolves once every matching rule fired (or was already claimed). */
   onLeadEvent(type: string, leadId: number, opts?: { tier?: string; correlationId?: string }): Promise<{ fired: string[] }>
   sweep(): Promise<SweepResult>
-  /** Every rule as it stands for the lead (undefined: no such lead), with its timers' due times and states. */
-  explain(leadId: number): Promise<{ lead: LeadFacts; calendar: Calendar; rules: RuleStanding[] } | undefined>
 }
 
 export function createEngine(deps: EngineDeps): Engine {
@@ -201,33 +187,6 @@ export function createEngine(deps: EngineDeps): Engine {
         log.info({ rule: timer.rule.id, key: timer.key, due: timer.due.toISOString(), lateness_ms: lateMs }, 'timer fired')
       }
       return { fired: firedCount, cancelled, pending, lost }
-    },
-
-    async explain(leadId) {
-      const lead = await records.lead(leadId)
-      if (lead === undefined) return undefined
-      const cal = await loadCalendar()
-      const orders = timerRules(rules, 'order.quotation_sent').length === 0 ? [] : await records.quotationsOfLead(leadId)
-      const timers: PendingTimer[] = [
-        ...timerRules(rules, 'lead.created').map((rule) => ({ rule, subject: lead, key: claimKey(rule.id, lead), due: dueAt(rule, rules, cal, lead.createdAt) })),
-        ...timerRules(rules, 'order.quotation_sent').flatMap((rule) => orders.map((order) => ({ rule, subject: order, key: claimKey(rule.id, order), due: dueAt(rule, rules, cal, order.sentAt) }))),
-      ]
-      const claimed = await claims.existing([...timers.map((timer) => timer.key), ...rules.rules.filter(isEventRule).map((rule) => claimKey(rule.id, lead))])
-      const at = now().getTime()
-      const standings: RuleStanding[] = []
-      for (const rule of rules.rules) {
-        const { tier, ...rest } = rule.trigger.when ?? {}
-        const matches = conditionHolds(rest, lead) ? (tier === undefined ? true : undefined) : false
-        if (isEventRule(rule)) {
-          standings.push({ rule, matches, ...(claimed.has(claimKey(rule.id, lead)) ? { state: 'done' as const } : {}) })
-          continue
-        }
-        for (const timer of timers.filter((candidate) => candidate.rule.id === rule.id)) {
-          const state = claimed.has(timer.key) ? 'done' : timer.due.getTime() <= at ? 'due' : 'pending'
-          standings.push({ rule, matches, subject: timer.subject, due: timer.due, state })
-        }
-      }
-      return { lead, calendar: cal, rules: standings }
     },
   }
 }

@@ -11,6 +11,8 @@ export { DEFAULT_RULES_FILE, RULES_VARIABLE, RulesError, RulesFile, loadRules, p
 export type { RuleAction, WorkflowRule } from './rules.js'
 export { createEngine } from './engine.js'
 export type { Engine, PendingTimer, SweepResult } from './engine.js'
+export { explainLead, formatExplanation } from './explain.js'
+export type { Explanation, RuleStanding } from './explain.js'
 export { CLAIM_MODULE, claimKey, createClaims } from './claims.js'
 export { createOdooRecords } from './odoo-records.js'
 export { createCalendarSource, specOfOdooCalendar } from './odoo-calendar.js'

@@ -2,6 +2,7 @@
 // deal, no first response (then the escalation), a quotation not confirmed; and a response in time cancels.
 import t from 'tap'
 import { waitFor } from '@gassistant/test-support'
+import { createCalendar, createClaims, createOdooRecords, explainLead, formatExplanation, loadRules, type CalendarSpec } from '../src/index.js'
 import { startRig, type Rig } from './helpers/rig.js'
 
 const scored = (leadId: number, tier: 'hot' | 'warm' | 'cold', id: string) => ({
@@ -54,11 +55,18 @@ t.test('expected revenue above the threshold: the team leader is notified', asyn
 t.test('no first response: Thursday 16:30 Riyadh + 2 working hours fires Sunday 10:30, the escalation at 12:30', async (t) => {
   const rig = await startRig(t, { at: '2026-12-03T13:30:00Z' })
   const leadId = await rig.createLead({ name: 'Thursday lead' })
-  const explained = await rig.service.engine.explain(leadId)
+  const explained = await explainLead({ rules: await loadRules(), records: createOdooRecords(rig.odoo), claims: createClaims(rig.odoo), calendar: async () => createCalendar((await loadRules()).calendar as CalendarSpec), now: () => rig.clock.now() }, leadId)
   t.same(explained!.rules.filter((standing) => standing.due !== undefined).map((standing) => [standing.rule.id, standing.due!.toISOString()]), [
     ['no-first-response', '2026-12-06T07:30:00.000Z'],
     ['no-first-response-escalation', '2026-12-06T09:30:00.000Z'],
   ], 'due Sunday 10:30 and 12:30 Riyadh time')
+  t.same(formatExplanation(explained!), [
+    `lead ${leadId}: created Thu 2026-12-03 16:30 (Asia/Riyadh), stage New, team Sales`,
+    'hot-lead: on lead.scored.v1; matches when its tier does',
+    'no-first-response: timer due Sun 2026-12-06 10:30 (Asia/Riyadh); condition holds; pending (unless first-response)',
+    'no-first-response-escalation: timer due Sun 2026-12-06 12:30 (Asia/Riyadh); condition holds; pending (unless first-response)',
+    'large-deal: on inbound.odoo.lead.v1, lead.synced.v1; condition does not hold',
+  ], 'what `pnpm hub rules explain` prints')
 
   rig.clock.set('2026-12-06T07:29:00Z')
   const sweeps = rig.lines.filter((line) => line.msg === 'timers swept').length
