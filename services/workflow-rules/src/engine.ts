@@ -39,6 +39,8 @@ export interface SweepResult {
   readonly pending: number
   /** Due timers another replica claimed first. */
   readonly lost: number
+  /** The earliest due time among the pending timers: the next sweep need not wait longer. */
+  readonly nextDue?: Date
 }
 
 export interface Engine {
@@ -158,6 +160,7 @@ export function createEngine(deps: EngineDeps): Engine {
       const at = now()
       const due = open.filter((timer) => timer.due.getTime() <= at.getTime()).sort((a, b) => a.due.getTime() - b.due.getTime())
       const pending = open.length - due.length
+      const nextDue = open.reduce<Date | undefined>((earliest, timer) => (timer.due.getTime() > at.getTime() && (earliest === undefined || timer.due < earliest) ? timer.due : earliest), undefined)
       pendingGauge?.set(pending)
       let firedCount = 0
       let cancelled = 0
@@ -186,7 +189,7 @@ export function createEngine(deps: EngineDeps): Engine {
         lateness?.observe(lateMs / 1000)
         log.info({ rule: timer.rule.id, key: timer.key, due: timer.due.toISOString(), lateness_ms: lateMs }, 'timer fired')
       }
-      return { fired: firedCount, cancelled, pending, lost }
+      return { fired: firedCount, cancelled, pending, lost, ...(nextDue === undefined ? {} : { nextDue }) }
     },
   }
 }

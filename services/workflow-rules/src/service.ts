@@ -30,7 +30,7 @@ export interface WorkflowRulesDeps {
     readonly prefetch?: number
     readonly retry?: Partial<RetryPolicy>
     readonly probeIntervalMs?: number
-    /** How often Odoo is swept for due timers (default 20 s: a timer fires within about that of its due time). */
+    /** How often Odoo is swept for due timers (default 20 s); a timer due sooner brings its sweep forward. */
     readonly sweepIntervalMs?: number
     /** How far back a sweep looks for leads and quotations (default 14 days). */
     readonly lookbackMs?: number
@@ -53,6 +53,7 @@ export interface WorkflowRules {
 }
 
 const DAY = 86_400_000
+const MIN_SWEEP_GAP_MS = 1_000
 
 export function createWorkflowRules(deps: WorkflowRulesDeps): WorkflowRules {
   const { bus, odoo, log, rules } = deps
@@ -108,25 +109,29 @@ export function createWorkflowRules(deps: WorkflowRulesDeps): WorkflowRules {
     }
   }
 
-  async function sweepOnce(): Promise<void> {
+  const interval = config.sweepIntervalMs ?? 20_000
+
+  /** Sweeps once; returns how long to wait before the next sweep. */
+  async function sweepOnce(): Promise<number> {
     const started = Date.now()
     try {
-      const result = await engine.sweep()
+      const { nextDue, ...result } = await engine.sweep()
       health.record(ODOO_DEPENDENCY, true)
-      log.debug({ ...result, duration_ms: Date.now() - started }, 'timers swept')
+      log.debug({ ...result, ...(nextDue === undefined ? {} : { next_due: nextDue.toISOString() }), duration_ms: Date.now() - started }, 'timers swept')
+      // A timer due before the next periodic sweep gets a sweep at its due time (at most one a second): the
+      // in-memory wait only brings the sweep forward; the periodic sweep is what makes firing durable.
+      return nextDue === undefined ? interval : Math.min(interval, Math.max(MIN_SWEEP_GAP_MS, nextDue.getTime() - now().getTime()))
     } catch (err) {
       log.warn({ err, duration_ms: Date.now() - started }, 'timer sweep failed; the next one tries again')
+      return interval
     }
   }
 
-  function schedule(): void {
-    if (stopped) return
-    timer = setTimeout(() => {
-      sweeping = sweepOnce().finally(() => {
-        sweeping = undefined
-        schedule()
-      })
-    }, config.sweepIntervalMs ?? 20_000)
+  function sweepThenSchedule(): void {
+    sweeping = sweepOnce().then((delay) => {
+      sweeping = undefined
+      if (!stopped) timer = setTimeout(sweepThenSchedule, delay)
+    })
   }
 
   return {
@@ -145,10 +150,7 @@ export function createWorkflowRules(deps: WorkflowRulesDeps): WorkflowRules {
       })
       stopped = false
       // Sweep at once: timers that fell due while the service was down fire now.
-      sweeping = sweepOnce().finally(() => {
-        sweeping = undefined
-        schedule()
-      })
+      sweepThenSchedule()
       log.info({ service: SERVICE, rules: rules.rules.length }, 'workflow rules consuming and sweeping timers')
     },
     async stop() {

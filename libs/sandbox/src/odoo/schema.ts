@@ -146,7 +146,7 @@ export function buildSchema(opts: SchemaOptions): Map<string, ModelDef> {
         im_status: f('char', 'IM Status', { readonly: true, store: false }),
       },
       unique: [['login', 'You can not have two users with the same login!']],
-      defaults: () => ({ active: true, company_id: 1, share: false }),
+      defaults: () => ({ active: true, company_id: 1, share: false, im_status: 'offline' }),
     }),
     model({ name: 'res.groups', description: 'Access Groups', recName: 'name', order: 'name', fields: { name: f('char', 'Name', { required: true }) } }),
     model({ name: 'utm.source', description: 'UTM Source', recName: 'name', order: 'id', uniqueNameRename: true, fields: { name: f('char', 'Source Name', { required: true }) } }),
