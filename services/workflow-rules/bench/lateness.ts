@@ -23,9 +23,12 @@ const standIn = process.env['ODOO_URL'] ? undefined : await startOdooStandIn({ a
 const target = standIn ?? { url: process.env['ODOO_URL'] as string, db: process.env['ODOO_DB'] as string, username: process.env['ODOO_USER'] as string, password: process.env['ODOO_PASSWORD'] as string }
 const odoo = createOdooClient({ url: target.url, db: target.db, username: target.username, password: target.password })
 const caps = await odoo.connect()
+// Only this run's leads (tagged) match: a shared Odoo's other leads are left alone.
+const runTag = `timer-bench-${Date.now()}`
+const tagId = await odoo.refs.tag(runTag)
 const rules = parseRules({
   calendar: { timeZone: 'UTC', week: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => [day, [['00:00', '24:00']]])) },
-  rules: [{ id: `bench-${Date.now()}`, trigger: { timer: { after: 'lead.created', workingHours: DELAY_HOURS } }, actions: [{ kind: 'activity', activityType: 'todo', summary: 'Bench timer', assignee: 'salesperson' }] }],
+  rules: [{ id: runTag, trigger: { timer: { after: 'lead.created', workingHours: DELAY_HOURS }, when: { tags: [runTag] } }, actions: [{ kind: 'activity', activityType: 'todo', summary: 'Bench timer', assignee: 'salesperson' }] }],
 })
 const fired: number[] = []
 const destination = new Writable({
@@ -44,7 +47,7 @@ const baseline: number[] = []
 const created: number[] = []
 for (let batch = 0; batch < BATCHES; batch += 1) {
   const size = Math.ceil(LEADS / BATCHES)
-  const ids = await odoo.createMany('crm.lead', Array.from({ length: size }, (_, n) => ({ name: `Timer bench ${batch}-${n}`, type: 'opportunity', user_id: caps.uid })))
+  const ids = await odoo.createMany('crm.lead', Array.from({ length: size }, (_, n) => ({ name: `Timer bench ${batch}-${n}`, type: 'opportunity', user_id: caps.uid, tag_ids: [[4, tagId, 0]] })))
   const rows = await odoo.read<{ create_date: string }>('crm.lead', ids, ['create_date'])
   for (const row of rows) {
     // Odoo keeps create_date to the second: the timer is due 15 s after that second, for both designs.
@@ -65,6 +68,10 @@ const stats = (values: number[]): string => {
 out(`timer lateness, due → activity in Odoo (${standIn ? 'Odoo stand-in' : target.url}, ${LEADS} timers):`)
 out(`  sweep every ${SWEEP_SECONDS} s (durable, from Odoo): ${stats(fired)}`)
 out(`  baseline, in-memory setTimeout (lost on restart):  ${stats(baseline)}`)
-if (!standIn) await odoo.executeKw('crm.lead', 'unlink', [[...new Set(created)]])
+// Deleting the leads deletes their activities and claims (Odoo removes a record's external ids with it).
+if (!standIn) {
+  await odoo.executeKw('crm.lead', 'unlink', [[...new Set(created)]])
+  await odoo.executeKw('crm.tag', 'unlink', [[tagId]])
+}
 odoo.close()
 await standIn?.close()
