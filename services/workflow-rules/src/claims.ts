@@ -1,13 +1,16 @@
 // The exactly-once guard, kept in Odoo: before a rule acts on a record, it claims the key (rule, record,
 // occurrence) by creating an external id (ir.model.data, module `gassistant_rules`). Odoo keeps (module, name)
 // unique with a database index, so of two replicas claiming at once exactly one create succeeds and the other
-// gets a fault; a redelivered event or a restarted service finds the claim and does nothing. The claim is
-// marked done (noupdate) once every action succeeded; a claim left undone by a crash is retaken after a lease
-// under a second key `<key>.retry`, unique in the same way (README "Timers and exactly once").
+// gets fault 2; a redelivered event or a restarted service finds the claim and does nothing. Once every action
+// succeeded, a second external id `<key>.done` says so. Only creates: Odoo 17 clears its registry caches on
+// every ir.model.data write or unlink, so the hub never writes these rows. A claim left without `.done` by a
+// crash is retaken after a lease under a third unique key `<key>.retry` (README "Timers and exactly once").
 import { OdooValidationError, type OdooClient } from '@gassistant/odoo'
 import { odooTime, toOdooTime, type Subject } from './odoo-records.js'
 
 export const CLAIM_MODULE = 'gassistant_rules'
+const DONE = '.done'
+const RETRY = '.retry'
 
 /** `<rule>.<l|o><record id>[.<occurrence>]`: Odoo's external-id names allow no spaces; rule ids have none. */
 export function claimKey(ruleId: string, subject: Pick<Subject, 'model' | 'id'>, occurrence?: string): string {
@@ -15,53 +18,61 @@ export function claimKey(ruleId: string, subject: Pick<Subject, 'model' | 'id'>,
 }
 
 export interface Claim {
-  readonly id: number
   readonly key: string
-  readonly done: boolean
+  readonly subject: Pick<Subject, 'model' | 'id'>
   readonly claimedAt: Date
 }
 
 export interface Claims {
   /** True when this caller now holds the key; false when someone (another replica, an earlier run) holds it. */
-  take(key: string, subject: Subject): Promise<{ readonly id: number } | undefined>
-  /** Marks the claim done: every action of the firing succeeded. */
-  done(claim: { readonly id: number }): Promise<void>
-  /** The claims among `keys` that exist. */
-  existing(keys: readonly string[]): Promise<Map<string, Claim>>
-  /** Claims not done and older than `before` (a firing interrupted by a crash), with no retry claimed yet. */
-  interrupted(before: Date): Promise<Claim[]>
+  take(key: string, subject: Pick<Subject, 'model' | 'id'>): Promise<boolean>
+  /** Records that every action of the firing under `key` succeeded. */
+  done(key: string, subject: Pick<Subject, 'model' | 'id'>): Promise<void>
+  /** Which of `keys` are claimed. */
+  existing(keys: readonly string[]): Promise<Set<string>>
+  /** Claims made between `since` and `before` and never done nor retaken: firings a crash interrupted. */
+  interrupted(since: Date, before: Date): Promise<Claim[]>
 }
 
-interface ClaimRow { id: number; name: string; noupdate: boolean; create_date: string }
+interface ClaimRow { name: string; model: string; res_id: number; create_date: string }
 
 export function createClaims(odoo: OdooClient): Claims {
-  const toClaim = (row: ClaimRow): Claim => ({ id: row.id, key: row.name, done: row.noupdate, claimedAt: odooTime(row.create_date) })
+  /** Creates the external id; false when the unique index refused it because it exists. */
+  async function create(name: string, subject: Pick<Subject, 'model' | 'id'>): Promise<boolean> {
+    try {
+      await odoo.create('ir.model.data', { module: CLAIM_MODULE, name, model: subject.model, res_id: subject.id })
+      return true
+    } catch (err) {
+      if (!(err instanceof OdooValidationError)) throw err
+      const held = await odoo.searchCount('ir.model.data', [['module', '=', CLAIM_MODULE], ['name', '=', name]])
+      if (held === 0) throw err
+      return false
+    }
+  }
+
+  async function names(candidates: readonly string[]): Promise<Set<string>> {
+    if (candidates.length === 0) return new Set()
+    const rows = await odoo.searchRead<{ name: string }>('ir.model.data', [['module', '=', CLAIM_MODULE], ['name', 'in', [...candidates]]], { fields: ['name'] })
+    return new Set(rows.map((row) => row.name))
+  }
+
   return {
-    async take(key, subject) {
-      try {
-        const id = await odoo.create('ir.model.data', { module: CLAIM_MODULE, name: key, model: subject.model, res_id: subject.id, noupdate: false })
-        return { id }
-      } catch (err) {
-        // The unique (module, name) index refused it: held already, unless the fault was something else.
-        if (!(err instanceof OdooValidationError)) throw err
-        const held = await odoo.searchCount('ir.model.data', [['module', '=', CLAIM_MODULE], ['name', '=', key]])
-        if (held === 0) throw err
-        return undefined
-      }
+    take: (key, subject) => create(key, subject),
+    async done(key, subject) {
+      await create(`${key}${DONE}`, subject)
     },
-    async done(claim) {
-      await odoo.write('ir.model.data', [claim.id], { noupdate: true })
-    },
-    async existing(keys) {
-      if (keys.length === 0) return new Map()
-      const rows = await odoo.searchRead<ClaimRow>('ir.model.data', [['module', '=', CLAIM_MODULE], ['name', 'in', [...keys]]], { fields: ['name', 'noupdate', 'create_date'] })
-      return new Map(rows.map((row) => [row.name, toClaim(row)]))
-    },
-    async interrupted(before) {
-      const rows = await odoo.searchRead<ClaimRow>('ir.model.data', [['module', '=', CLAIM_MODULE], ['noupdate', '=', false], ['create_date', '<', toOdooTime(before)]], { fields: ['name', 'noupdate', 'create_date'], limit: 100 })
-      const stale = rows.filter((row) => !row.name.endsWith('.retry'))
-      const retried = await this.existing(stale.map((row) => `${row.name}.retry`))
-      return stale.filter((row) => !retried.has(`${row.name}.retry`)).map(toClaim)
+    existing: names,
+    async interrupted(since, before) {
+      const rows = await odoo.searchRead<ClaimRow>('ir.model.data', [
+        ['module', '=', CLAIM_MODULE], ['create_date', '>=', toOdooTime(since)], ['create_date', '<', toOdooTime(before)],
+      ], { fields: ['name', 'model', 'res_id', 'create_date'] })
+      const claims = rows.filter((row) => !row.name.endsWith(DONE) && !row.name.endsWith(RETRY))
+      const settled = await names(claims.flatMap((row) => [`${row.name}${DONE}`, `${row.name}${RETRY}`]))
+      return claims
+        .filter((row) => !settled.has(`${row.name}${DONE}`) && !settled.has(`${row.name}${RETRY}`))
+        .map((row) => ({ key: row.name, subject: { model: row.model as Subject['model'], id: row.res_id }, claimedAt: odooTime(row.create_date) }))
     },
   }
 }
+
+export const retryKey = (key: string): string => `${key}${RETRY}`

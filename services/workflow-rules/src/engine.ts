@@ -6,7 +6,7 @@
 import type { Logger, Metrics } from '@gassistant/runtime'
 import { createActions, type ActionDeps, type Firing } from './actions.js'
 import type { Calendar } from './calendar/index.js'
-import { claimKey, type Claims } from './claims.js'
+import { claimKey, retryKey, type Claims } from './claims.js'
 import { conditionHolds } from './conditions.js'
 import type { LeadFacts, OdooRecords, Subject } from './odoo-records.js'
 import { isEventRule, type EventRule, type RulesFile, type TimerRule, type WorkflowRule } from './rules.js'
@@ -49,6 +49,8 @@ export interface Engine {
   sweep(): Promise<SweepResult>
 }
 
+const FIRING_CONCURRENCY = 4
+
 export function createEngine(deps: EngineDeps): Engine {
   const { rules, records, claims, log, now } = deps
   let calendar: Calendar | undefined
@@ -63,47 +65,35 @@ export function createEngine(deps: EngineDeps): Engine {
     return calendar
   }
 
-  /** Runs every action of the firing, then marks its claim done. */
-  async function runActions(firing: Firing, claim: { readonly id: number }): Promise<void> {
+  /** Runs every action of the firing, then records its claim done. */
+  async function runActions(firing: Firing): Promise<void> {
     for (const [index, action] of firing.rule.actions.entries()) {
       const outcome = await act(firing, action, index)
       fired?.inc({ rule: firing.rule.id, action: action.kind, outcome })
       if (outcome === 'skipped') log.warn({ rule: firing.rule.id, action: action.kind, key: firing.key }, 'rule action skipped: no one to give it to')
     }
-    await claims.done(claim)
+    await claims.done(firing.key, firing.subject)
   }
 
   /** Claims the key and acts; false when it was held already (another replica, a redelivery, a restart). */
   async function fire(rule: WorkflowRule, subject: Subject, key: string, extra: { due?: Date; correlationId?: string } = {}): Promise<boolean> {
-    const claim = await claims.take(key, subject)
-    if (claim === undefined) return false
-    const firedAt = now()
-    await runActions({ rule, subject, key, firedAt, retry: false, ...extra }, claim)
+    if (!(await claims.take(key, subject))) return false
+    await runActions({ rule, subject, key, firedAt: now(), retry: false, ...extra })
     return true
   }
 
-  async function subjectOfKey(key: string): Promise<{ rule: WorkflowRule; subject: Subject } | undefined> {
-    const match = /^([a-z0-9_-]+)\.([lo])(\d+)/.exec(key)
-    const rule = rules.rules.find((candidate) => candidate.id === match?.[1])
-    if (match === null || rule === undefined) return undefined
-    const subject = match[2] === 'l' ? await records.lead(Number(match[3])) : await records.order(Number(match[3]))
-    return subject === undefined ? undefined : { rule, subject }
-  }
-
   /** Firings a crash left half done: retaken once (under `<key>.retry`), each action looking for its own trace first. */
-  async function retakeInterrupted(): Promise<number> {
-    let retaken = 0
-    for (const claim of await claims.interrupted(new Date(now().getTime() - deps.leaseMs))) {
-      const found = await subjectOfKey(claim.key)
-      if (found === undefined) continue
-      const retry = await claims.take(`${claim.key}.retry`, found.subject)
-      if (retry === undefined) continue
-      await runActions({ ...found, key: claim.key, firedAt: now(), retry: true }, retry)
-      await claims.done(claim)
-      log.warn({ rule: found.rule.id, key: claim.key }, 'interrupted rule firing completed')
-      retaken += 1
+  async function retakeInterrupted(): Promise<void> {
+    const at = now().getTime()
+    for (const claim of await claims.interrupted(new Date(at - deps.lookbackMs), new Date(at - deps.leaseMs))) {
+      const ruleId = claim.key.slice(0, claim.key.indexOf('.'))
+      const rule = rules.rules.find((candidate) => candidate.id === ruleId)
+      const subject = rule === undefined ? undefined : claim.subject.model === 'crm.lead' ? await records.lead(claim.subject.id) : await records.order(claim.subject.id)
+      if (rule === undefined || subject === undefined) continue
+      if (!(await claims.take(retryKey(claim.key), subject))) continue
+      await runActions({ rule, subject, key: claim.key, firedAt: now(), retry: true })
+      log.warn({ rule: rule.id, key: claim.key }, 'interrupted rule firing completed')
     }
-    return retaken
   }
 
   async function candidates(): Promise<PendingTimer[]> {
@@ -165,30 +155,40 @@ export function createEngine(deps: EngineDeps): Engine {
       let firedCount = 0
       let cancelled = 0
       let lost = 0
-      for (const timer of due) {
+      async function decide(timer: PendingTimer): Promise<void> {
         const verdict = await stillApplies(timer)
-        if (verdict === 'skip') continue
+        if (verdict === 'skip') return
         if (verdict === 'cancel') {
-          const claim = await claims.take(timer.key, timer.subject)
-          if (claim !== undefined) {
-            await claims.done(claim)
+          if (await claims.take(timer.key, timer.subject)) {
+            await claims.done(timer.key, timer.subject)
             cancelled += 1
             decided?.inc({ rule: timer.rule.id, outcome: 'cancelled' })
             log.info({ rule: timer.rule.id, key: timer.key, [`${timer.subject.model === 'crm.lead' ? 'lead' : 'order'}_id`]: timer.subject.id }, 'timer cancelled: answered in time')
           }
-          continue
+          return
         }
         const won = await fire(timer.rule, timer.subject, timer.key, { due: timer.due })
         decided?.inc({ rule: timer.rule.id, outcome: won ? 'fired' : 'claimed-elsewhere' })
         if (!won) {
           lost += 1
-          continue
+          return
         }
         firedCount += 1
         const lateMs = now().getTime() - timer.due.getTime()
         lateness?.observe(lateMs / 1000)
         log.info({ rule: timer.rule.id, key: timer.key, due: timer.due.toISOString(), lateness_ms: lateMs }, 'timer fired')
       }
+      // A few at a time, oldest due first: Odoo answers each call in tens of milliseconds, and the claims make
+      // concurrent firings safe. A record's rules run in order (the escalation after the first reminder).
+      const byRecord = new Map<string, PendingTimer[]>()
+      for (const timer of due) {
+        const record = `${timer.subject.model}:${timer.subject.id}`
+        byRecord.set(record, [...(byRecord.get(record) ?? []), timer])
+      }
+      const queue = [...byRecord.values()]
+      await Promise.all(Array.from({ length: Math.min(FIRING_CONCURRENCY, queue.length) }, async () => {
+        for (let timers = queue.shift(); timers !== undefined; timers = queue.shift()) for (const timer of timers) await decide(timer)
+      }))
       return { fired: firedCount, cancelled, pending, lost, ...(nextDue === undefined ? {} : { nextDue }) }
     },
   }
