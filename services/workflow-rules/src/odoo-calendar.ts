@@ -13,9 +13,10 @@ const REFRESH_MS = 3_600_000
 interface Attendance { dayofweek: string; hour_from: number; hour_to: number; day_period?: string | false; display_type?: string | false }
 interface Leave { date_from: string; date_to: string }
 
-/** Float hours as Odoo stores them (8.5 = 08:30; 24:00 may be stored as 23.99…) → "HH:MM". */
+/** Float hours as Odoo stores them (8.5 = 08:30) → "HH:MM". An end at 23:59 or later is midnight: Odoo's UI and
+ * data write the day's end as 23:59 or 23.99… as well as 24.0 (business-calendars reference). */
 function hhmm(hours: number): string {
-  const minutes = Math.min(24 * 60, Math.round(hours * 60))
+  const minutes = hours * 60 >= 24 * 60 - 1 ? 24 * 60 : Math.round(hours * 60)
   return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`
 }
 
