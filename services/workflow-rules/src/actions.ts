@@ -24,6 +24,8 @@ export interface Firing {
   readonly due?: Date
   /** A retried firing (the first run was interrupted): look for what it already did. */
   readonly retry: boolean
+  /** The record's team's working calendar. */
+  readonly calendar: Calendar
   readonly correlationId?: string
 }
 
@@ -32,7 +34,6 @@ export interface ActionDeps {
   readonly records: OdooRecords
   readonly bus: Bus
   readonly log: Logger
-  readonly calendar: () => Calendar
 }
 
 export type ActionOutcome = 'done' | 'skipped'
@@ -72,7 +73,7 @@ export function createActions(deps: ActionDeps): (firing: Firing, action: RuleAc
       .replaceAll('{lead}', isolate(subject.name))
       .replaceAll('{leadId}', String(subject.leadId ?? subject.id))
       .replaceAll('{revenue}', revenue)
-      .replaceAll('{due}', firing.due === undefined ? '' : deps.calendar().formatLocal(firing.due))
+      .replaceAll('{due}', firing.due === undefined ? '' : firing.calendar.formatLocal(firing.due))
   }
 
   async function activity(firing: Firing, action: Extract<RuleAction, { kind: 'activity' }>): Promise<ActionOutcome> {
@@ -83,7 +84,7 @@ export function createActions(deps: ActionDeps): (firing: Firing, action: RuleAc
       const existing = await odoo.searchCount('mail.activity', [['res_model', '=', subject.model], ['res_id', '=', subject.id], ['summary', '=', action.summary], ['user_id', '=', userId]])
       if (existing > 0) return 'done'
     }
-    const calendar = deps.calendar()
+    const { calendar } = firing
     const deadline = action.deadline?.workingDays !== undefined
       ? calendar.addWorkingDays(firing.firedAt, action.deadline.workingDays)
       : calendar.addWorkingHours(firing.firedAt, action.deadline?.workingHours ?? 0)

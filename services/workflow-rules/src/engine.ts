@@ -5,18 +5,18 @@
 // the rest; it also retakes firings a crash interrupted. Any replica may sweep at any time: the claims decide.
 import type { Logger, Metrics } from '@gassistant/runtime'
 import { createActions, type ActionDeps, type Firing } from './actions.js'
-import type { Calendar } from './calendar/index.js'
 import { claimKey, retryKey, type Claims } from './claims.js'
 import { conditionHolds } from './conditions.js'
+import type { CalendarFor } from './odoo-calendar.js'
 import type { LeadFacts, OdooRecords, Subject } from './odoo-records.js'
 import { isEventRule, type EventRule, type RulesFile, type TimerRule, type WorkflowRule } from './rules.js'
 import { dueAt, timerRules } from './timers.js'
 
-export interface EngineDeps extends Omit<ActionDeps, 'calendar'> {
+export interface EngineDeps extends ActionDeps {
   readonly rules: RulesFile
   readonly records: OdooRecords
   readonly claims: Claims
-  readonly calendar: () => Promise<Calendar>
+  readonly calendar: CalendarFor
   readonly log: Logger
   readonly metrics?: Metrics
   readonly now: () => Date
@@ -53,17 +53,11 @@ const FIRING_CONCURRENCY = 4
 
 export function createEngine(deps: EngineDeps): Engine {
   const { rules, records, claims, log, now } = deps
-  let calendar: Calendar | undefined
-  const act = createActions({ ...deps, calendar: () => calendar as Calendar })
+  const act = createActions(deps)
   const fired = deps.metrics?.counter({ name: 'workflow_rules_fired_total', help: 'Rule actions taken, by rule, action and outcome', labelNames: ['rule', 'action', 'outcome'] })
   const decided = deps.metrics?.counter({ name: 'workflow_timers_decided_total', help: 'Due timers decided, by rule and outcome (fired, cancelled, claimed elsewhere)', labelNames: ['rule', 'outcome'] })
   const pendingGauge = deps.metrics?.gauge({ name: 'workflow_timers_pending', help: 'Timers not yet due, as of the last sweep' })
   const lateness = deps.metrics?.histogram({ name: 'workflow_timer_lateness_seconds', help: 'Seconds between a timer’s due time and its firing', buckets: [1, 5, 15, 30, 60, 120, 300] })
-
-  async function loadCalendar(): Promise<Calendar> {
-    calendar = await deps.calendar()
-    return calendar
-  }
 
   /** Runs every action of the firing, then records its claim done. */
   async function runActions(firing: Firing): Promise<void> {
@@ -78,7 +72,7 @@ export function createEngine(deps: EngineDeps): Engine {
   /** Claims the key and acts; false when it was held already (another replica, a redelivery, a restart). */
   async function fire(rule: WorkflowRule, subject: Subject, key: string, extra: { due?: Date; correlationId?: string } = {}): Promise<boolean> {
     if (!(await claims.take(key, subject))) return false
-    await runActions({ rule, subject, key, firedAt: now(), retry: false, ...extra })
+    await runActions({ rule, subject, key, firedAt: now(), retry: false, calendar: await deps.calendar(subject.team), ...extra })
     return true
   }
 
@@ -91,24 +85,25 @@ export function createEngine(deps: EngineDeps): Engine {
       const subject = rule === undefined ? undefined : claim.subject.model === 'crm.lead' ? await records.lead(claim.subject.id) : await records.order(claim.subject.id)
       if (rule === undefined || subject === undefined) continue
       if (!(await claims.take(retryKey(claim.key), subject))) continue
-      await runActions({ rule, subject, key: claim.key, firedAt: now(), retry: true })
+      await runActions({ rule, subject, key: claim.key, firedAt: now(), retry: true, calendar: await deps.calendar(subject.team) })
       log.warn({ rule: rule.id, key: claim.key }, 'interrupted rule firing completed')
     }
   }
 
   async function candidates(): Promise<PendingTimer[]> {
-    const cal = await loadCalendar()
     const since = new Date(now().getTime() - deps.lookbackMs)
     const out: PendingTimer[] = []
     const leadRules = timerRules(rules, 'lead.created')
     if (leadRules.length > 0) {
       for (const lead of await records.leadsCreatedSince(since)) {
+        const cal = await deps.calendar(lead.team)
         for (const rule of leadRules) out.push({ rule, subject: lead, key: claimKey(rule.id, lead), due: dueAt(rule, rules, cal, lead.createdAt) })
       }
     }
     const orderRules = timerRules(rules, 'order.quotation_sent')
     if (orderRules.length > 0) {
       for (const order of await records.quotationsSentSince(since)) {
+        const cal = await deps.calendar(order.team)
         for (const rule of orderRules) out.push({ rule, subject: order, key: claimKey(rule.id, order), due: dueAt(rule, rules, cal, order.sentAt) })
       }
     }
@@ -133,7 +128,6 @@ export function createEngine(deps: EngineDeps): Engine {
       if (matching.length === 0) return { fired: [] }
       const lead = await records.lead(leadId)
       if (lead === undefined) return { fired: [] }
-      await loadCalendar()
       const done: string[] = []
       for (const rule of matching) {
         if (!conditionHolds(rule.trigger.when, lead, opts.tier)) continue

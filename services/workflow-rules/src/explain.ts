@@ -2,10 +2,11 @@
 // and for timers when each is due (in the calendar's local time) and whether it already fired or was
 // cancelled (its claim in Odoo). Reads only: it never claims, fires or publishes.
 import type { Calendar } from './calendar/index.js'
+import type { CalendarFor } from './odoo-calendar.js'
 import { claimKey, type Claims } from './claims.js'
 import { conditionHolds } from './conditions.js'
 import type { LeadFacts, OdooRecords, Subject } from './odoo-records.js'
-import { isEventRule, type RulesFile, type WorkflowRule } from './rules.js'
+import { isEventRule, type RulesFile, type TimerRule, type WorkflowRule } from './rules.js'
 import { dueAt, timerRules } from './timers.js'
 
 /** How one rule stands for one lead. */
@@ -30,7 +31,7 @@ export interface ExplainDeps {
   readonly rules: RulesFile
   readonly records: OdooRecords
   readonly claims: Claims
-  readonly calendar: () => Promise<Calendar>
+  readonly calendar: CalendarFor
   readonly now: () => Date
 }
 
@@ -39,13 +40,14 @@ export async function explainLead(deps: ExplainDeps, leadId: number): Promise<Ex
   const { rules, records, claims } = deps
   const lead = await records.lead(leadId)
   if (lead === undefined) return undefined
-  const calendar = await deps.calendar()
+  const calendar = await deps.calendar(lead.team)
   const orderRules = timerRules(rules, 'order.quotation_sent')
   const orders = orderRules.length === 0 ? [] : await records.quotationsOfLead(leadId)
-  const timers = [
-    ...timerRules(rules, 'lead.created').map((rule) => ({ rule, subject: lead as Subject, due: dueAt(rule, rules, calendar, lead.createdAt) })),
-    ...orderRules.flatMap((rule) => orders.map((order) => ({ rule, subject: order as Subject, due: dueAt(rule, rules, calendar, order.sentAt) }))),
-  ]
+  const timers: { rule: WorkflowRule & TimerRule; subject: Subject; due: Date }[] = timerRules(rules, 'lead.created').map((rule) => ({ rule, subject: lead, due: dueAt(rule, rules, calendar, lead.createdAt) }))
+  for (const order of orders) {
+    const orderCalendar = await deps.calendar(order.team)
+    for (const rule of orderRules) timers.push({ rule, subject: order, due: dueAt(rule, rules, orderCalendar, order.sentAt) })
+  }
   const eventKeys = rules.rules.filter(isEventRule).map((rule) => claimKey(rule.id, lead))
   const claimed = await claims.existing([...timers.map((timer) => claimKey(timer.rule.id, timer.subject)), ...eventKeys])
   const at = deps.now().getTime()

@@ -6,7 +6,7 @@ import type { OdooClient } from '@gassistant/odoo'
 import { DateTime } from 'luxon'
 import { WEEKDAYS, type Calendar, type CalendarSpec, type Weekday } from './calendar/index.js'
 import { odooTime } from './odoo-records.js'
-import { calendarOf, type CalendarConfig } from './rules.js'
+import { calendarOf, type RulesFile } from './rules.js'
 
 const REFRESH_MS = 3_600_000
 
@@ -54,15 +54,29 @@ async function readOdooCalendar(odoo: OdooClient): Promise<Calendar> {
   return calendarOf(specOfOdooCalendar(typeof calendar?.tz === 'string' ? calendar.tz : 'UTC', attendances, leaves))
 }
 
-/** The calendar, read when first needed (and hourly when it comes from Odoo); `now` is the service's clock. */
-export function createCalendarSource(config: CalendarConfig, odoo: OdooClient, now: () => Date): () => Promise<Calendar> {
+/** A team's calendar (by crm.team name), else the default one. */
+export type CalendarFor = (team?: string) => Promise<Calendar>
+
+/**
+ * The rules' calendars: a team's own (`teamCalendars`, by name, case-insensitive) or the default — written in the
+ * file, or read from Odoo when first needed and hourly after that. `now` is the service's clock.
+ */
+export function createCalendarSource(rules: Pick<RulesFile, 'calendar' | 'teamCalendars'>, odoo: OdooClient, now: () => Date): CalendarFor {
+  const teams = new Map(Object.entries(rules.teamCalendars ?? {}).map(([team, spec]) => [team.toLocaleLowerCase('en'), calendarOf(spec as CalendarSpec, `teamCalendars.${team}`)]))
+  const config = rules.calendar
+  let fallback: () => Promise<Calendar>
   if (!('fromOdoo' in config)) {
     const fixed = calendarOf(config as CalendarSpec)
-    return () => Promise.resolve(fixed)
+    fallback = () => Promise.resolve(fixed)
+  } else {
+    let cached: { calendar: Calendar; at: number } | undefined
+    fallback = async () => {
+      if (cached === undefined || now().getTime() - cached.at > REFRESH_MS) cached = { calendar: await readOdooCalendar(odoo), at: now().getTime() }
+      return cached.calendar
+    }
   }
-  let cached: { calendar: Calendar; at: number } | undefined
-  return async () => {
-    if (cached === undefined || now().getTime() - cached.at > REFRESH_MS) cached = { calendar: await readOdooCalendar(odoo), at: now().getTime() }
-    return cached.calendar
+  return (team) => {
+    const own = team === undefined ? undefined : teams.get(team.toLocaleLowerCase('en'))
+    return own === undefined ? fallback() : Promise.resolve(own)
   }
 }

@@ -12,6 +12,8 @@ export interface Subject {
   readonly name: string
   readonly userId?: number
   readonly teamId?: number
+  /** The crm.team's name: it picks the working calendar. */
+  readonly team?: string
   /** The lead: itself, or the order's opportunity. */
   readonly leadId?: number
 }
@@ -21,7 +23,6 @@ export interface LeadFacts extends Subject {
   readonly createdAt: Date
   readonly stageId?: number
   readonly stage?: string
-  readonly team?: string
   readonly tags: readonly string[]
   readonly source?: string
   readonly expectedRevenue: number
@@ -104,15 +105,18 @@ export function createOdooRecords(odoo: OdooClient): OdooRecords {
   }
 
   async function orders(domain: unknown[]): Promise<QuotationFacts[]> {
-    const rows = await odoo.searchRead<{ id: number; name: string; write_date: string; user_id: Many2one; opportunity_id: Many2one }>(
-      'sale.order', domain as never, { fields: ['name', 'write_date', 'user_id', 'opportunity_id'], order: 'id' },
+    const rows = await odoo.searchRead<{ id: number; name: string; write_date: string; user_id: Many2one; opportunity_id: Many2one; team_id: Many2one }>(
+      'sale.order', domain as never, { fields: ['name', 'write_date', 'user_id', 'opportunity_id', 'team_id'], order: 'id' },
     )
     return rows.map((row) => {
       const userId = m2oId(row.user_id)
       const leadId = m2oId(row.opportunity_id)
+      const teamId = m2oId(row.team_id)
+      const team = m2oName(row.team_id)
       return {
         model: 'sale.order', id: row.id, name: row.name, sentAt: odooTime(row.write_date),
         ...(userId === undefined ? {} : { userId }), ...(leadId === undefined ? {} : { leadId }),
+        ...(teamId === undefined ? {} : { teamId }), ...(team === undefined ? {} : { team }),
       }
     })
   }

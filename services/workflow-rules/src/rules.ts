@@ -106,6 +106,8 @@ const Rule = Type.Object({
 
 export const RulesFile = Type.Object({
   calendar: CalendarConfig,
+  /** A calendar of its own for a team (crm.team name, case-insensitive); other teams use `calendar`. */
+  teamCalendars: Type.Optional(Type.Record(Type.String({ minLength: 1 }), WrittenCalendar)),
   rules: Type.Array(Rule, { minItems: 1 }),
 }, { additionalProperties: false })
 
@@ -233,20 +235,28 @@ export function parseRules(value: unknown): RulesFile {
     const problem = firstProblem(WrittenCalendar, calendar)
     if (problem !== undefined) throw new RulesError(`calendar.${problem}`)
   }
+  const teams = (value as { teamCalendars?: unknown } | null)?.teamCalendars
+  if (teams !== null && typeof teams === 'object') {
+    for (const [team, spec] of Object.entries(teams)) {
+      const problem = firstProblem(WrittenCalendar, spec)
+      if (problem !== undefined) throw new RulesError(`teamCalendars.${team}.${problem}`)
+    }
+  }
   const problem = firstProblem(RulesFile, value)
   if (problem !== undefined) throw new RulesError(problem)
   const file = value as RulesFile
   if (!('fromOdoo' in file.calendar)) calendarOf(file.calendar as CalendarSpec)
+  for (const [team, spec] of Object.entries(file.teamCalendars ?? {})) calendarOf(spec as CalendarSpec, `teamCalendars.${team}`)
   checkMeaning(file)
   return file
 }
 
-/** A written-out calendar, its problems reported as the rules file's. */
-export function calendarOf(spec: CalendarSpec): Calendar {
+/** A written-out calendar, its problems reported as the rules file's (under `where`). */
+export function calendarOf(spec: CalendarSpec, where = 'calendar'): Calendar {
   try {
     return createCalendar(spec)
   } catch (err) {
-    if (err instanceof CalendarError) throw new RulesError(`calendar.${err.message}`)
+    if (err instanceof CalendarError) throw new RulesError(`${where}.${err.message}`)
     throw err
   }
 }

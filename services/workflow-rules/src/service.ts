@@ -61,7 +61,7 @@ export function createWorkflowRules(deps: WorkflowRulesDeps): WorkflowRules {
   const config = deps.config ?? {}
   const health = createHealth({ probes: { [ODOO_DEPENDENCY]: () => odoo.ping() } })
   const probes = { [ODOO_DEPENDENCY]: health.recorded(ODOO_DEPENDENCY, () => odoo.ping()) }
-  const calendar = createCalendarSource(rules.calendar, odoo, now)
+  const calendar = createCalendarSource(rules, odoo, now)
   const records = createOdooRecords(odoo)
   const engine = createEngine({
     rules, records, claims: createClaims(odoo), calendar, odoo, bus, log, now,
@@ -89,7 +89,8 @@ export function createWorkflowRules(deps: WorkflowRulesDeps): WorkflowRules {
     const { action, order } = event.data
     const orderRules = timerRules(rules, 'order.quotation_sent')
     if (action !== 'order.quotation_sent' || orderRules.length === 0) return { kind: 'done' }
-    const cal = await calendar()
+    // The order's team picks the calendar, as when the sweep fires it.
+    const cal = await calendar((await records.order(order.id))?.team)
     const sentAt = new Date(event.data.occurredAt)
     const due = orderRules.map((rule) => `${rule.id} ${cal.formatLocal(dueAt(rule, rules, cal, sentAt))}`)
     log.info({ event_id: event.id, type: event.type, order_id: order.id, timers: due }, 'quotation sent: reminder timers set')

@@ -74,7 +74,7 @@ export const rules: CommandGroup = {
     const odoo = createOdooClient({ url: settings.ODOO_URL, db: settings.ODOO_DB, username: settings.ODOO_USER, password: settings.ODOO_PASSWORD })
     try {
       const now = (): Date => new Date()
-      const explanation = await explainLead({ rules: ruleSet, records: createOdooRecords(odoo), claims: createClaims(odoo), calendar: createCalendarSource(ruleSet.calendar, odoo, now), now }, command.leadId)
+      const explanation = await explainLead({ rules: ruleSet, records: createOdooRecords(odoo), claims: createClaims(odoo), calendar: createCalendarSource(ruleSet, odoo, now), now }, command.leadId)
       if (explanation === undefined) {
         io.err(`error: no lead ${command.leadId} in Odoo ${settings.ODOO_DB} at ${settings.ODOO_URL}`)
         return 1

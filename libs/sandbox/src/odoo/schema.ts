@@ -207,7 +207,7 @@ export function buildSchema(opts: SchemaOptions): Map<string, ModelDef> {
       fields: {
         name: f('char', 'Order Reference', { required: true }), partner_id: m2o('res.partner', 'Customer', { required: true }),
         state: f('selection', 'Status', { selection: [['draft', 'Quotation'], ['sent', 'Quotation Sent'], ['sale', 'Sales Order'], ['cancel', 'Cancelled']] }),
-        amount_total: f('monetary', 'Total'), opportunity_id: m2o('crm.lead', 'Opportunity'), user_id: m2o('res.users', 'Salesperson'),
+        amount_total: f('monetary', 'Total'), opportunity_id: m2o('crm.lead', 'Opportunity'), user_id: m2o('res.users', 'Salesperson'), team_id: m2o('crm.team', 'Sales Team'),
         validity_date: f('date', 'Expiration'), date_order: f('datetime', 'Order Date'), company_id: m2o('res.company', 'Company'),
       },
       defaults: (env) => ({ state: 'draft', user_id: env.uid, company_id: 1, amount_total: 0, date_order: env.now().toISOString().slice(0, 19).replace('T', ' ') }),
