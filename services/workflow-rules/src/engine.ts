@@ -50,6 +50,8 @@ export interface Engine {
 }
 
 const FIRING_CONCURRENCY = 4
+/** Interrupted firings are looked for among the last day's claims: a sweep reads their names every time. */
+const RETAKE_WINDOW_MS = 86_400_000
 
 export function createEngine(deps: EngineDeps): Engine {
   const { rules, records, claims, log, now } = deps
@@ -79,7 +81,7 @@ export function createEngine(deps: EngineDeps): Engine {
   /** Firings a crash left half done: retaken once (under `<key>.retry`), each action looking for its own trace first. */
   async function retakeInterrupted(): Promise<void> {
     const at = now().getTime()
-    for (const claim of await claims.interrupted(new Date(at - deps.lookbackMs), new Date(at - deps.leaseMs))) {
+    for (const claim of await claims.interrupted(new Date(at - RETAKE_WINDOW_MS), new Date(at - deps.leaseMs))) {
       const ruleId = claim.key.slice(0, claim.key.indexOf('.'))
       const rule = rules.rules.find((candidate) => candidate.id === ruleId)
       const subject = rule === undefined ? undefined : claim.subject.model === 'crm.lead' ? await records.lead(claim.subject.id) : await records.order(claim.subject.id)
