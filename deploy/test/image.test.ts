@@ -55,7 +55,8 @@ t.test('every service can be built by it: each has src/main.ts (dist/main.js) an
 })
 
 t.test('.dockerignore keeps host installs, builds, tests and secrets out, and what the build copies in', async (t) => {
-  const ignore = dockerignore({ ignorecase: false }).add(readRepoFile('.dockerignore').split('\n'))
+  // A CommonJS module typed as an ES default export: its factory is also its own `.default`.
+  const ignore = dockerignore.default({ ignorecase: false }).add(readRepoFile('.dockerignore').split('\n'))
   const excluded = ['node_modules/x', 'libs/runtime/node_modules/x', '.git/HEAD', 'services/scoring/dist/main.js', 'libs/bus/tsconfig.tsbuildinfo',
     'services/scoring/test/rig.ts', 'libs/runtime/test/config.test.ts', 'services/ingress/bench/ingress.ts', '.env', '.env.production',
     'odoo-addon/g_assistant_connector/__init__.py', 'deploy/k8s/base/kustomization.yaml', 'deploy/test/compose.test.ts', '.tap/x', 'config/rules.json']
