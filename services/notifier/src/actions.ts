@@ -2,9 +2,10 @@
 // by that rep and marks the lead's open follow-ups done (the activities the hub scheduled, so the escalation
 // stops); "Assign to me" makes that rep the lead's salesperson. The rep is the active Odoo user whose login or
 // email is the Slack user's email. Then the Slack message says who did what. Every step first looks whether it
-// is already done, so Slack's retries, a redelivery and a second click change nothing more.
+// is already done, so Slack's retries, a redelivery and a second click change nothing more; clicks on one lead
+// are handled one at a time in this process, so a double click does not race itself.
 import type { EventOf } from '@gassistant/contracts'
-import type { OdooClient } from '@gassistant/odoo'
+import { OdooMissingRecordError, type OdooClient } from '@gassistant/odoo'
 import { ACTION_IDS, withStatus, type Block } from './message.js'
 import { SlackRefused, type Slack } from './slack.js'
 
@@ -60,14 +61,37 @@ export function createActions({ odoo, slack }: ActionDeps) {
   /** The lead's open activities the hub scheduled (its follow-ups), marked done with feedback; returns how many. */
   async function completeFollowUps(leadId: number, rep: OdooUser): Promise<number> {
     const { uid } = await odoo.connect()
-    const ids = (await odoo.searchRead<{ id: number }>('mail.activity', [['res_model', '=', 'crm.lead'], ['res_id', '=', leadId], ['create_uid', '=', uid]], { fields: ['id'] })).map((row) => row.id)
-    // action_feedback posts the "done" message and removes the activity (17.0: mail_activity.py); it answers the
-    // message id, which XML-RPC can carry (unlike activity_schedule's None).
-    if (ids.length > 0) await odoo.executeKw('mail.activity', 'action_feedback', [ids], { feedback: `Contacted by ${rep.name} (from Slack)` })
+    const open = async () => (await odoo.searchRead<{ id: number }>('mail.activity', [['res_model', '=', 'crm.lead'], ['res_id', '=', leadId], ['create_uid', '=', uid]], { fields: ['id'] })).map((row) => row.id)
+    const feedback = `Contacted by ${rep.name} (from Slack)`
+    let ids = await open()
+    if (ids.length === 0) return 0
+    // action_feedback posts the "done" message and deletes the activity (17.0 mail_activity.py, checked on the lab);
+    // it answers the message id, which XML-RPC can carry (unlike activity_schedule's None). An activity someone
+    // marked done meanwhile faults MissingError for the whole call: ask again for what is still open.
+    try {
+      await odoo.executeKw('mail.activity', 'action_feedback', [ids], { feedback })
+    } catch (error) {
+      if (!(error instanceof OdooMissingRecordError)) throw error
+      ids = await open()
+      if (ids.length > 0) await odoo.executeKw('mail.activity', 'action_feedback', [ids], { feedback })
+    }
     return ids.length
   }
 
-  async function act(event: EventOf<'inbound.slack.action.v1'>): Promise<ActionResult> {
+  /** One click at a time per lead (per process): the look-before-write steps stay true while they run. */
+  const busy = new Map<number, Promise<unknown>>()
+  function oneAtATime<T>(leadId: number, run: () => Promise<T>): Promise<T> {
+    const previous = busy.get(leadId) ?? Promise.resolve()
+    const result = previous.then(run, run)
+    const settled = result.catch(() => undefined)
+    busy.set(leadId, settled)
+    void settled.then(() => {
+      if (busy.get(leadId) === settled) busy.delete(leadId)
+    })
+    return result
+  }
+
+  async function actNow(event: EventOf<'inbound.slack.action.v1'>): Promise<ActionResult> {
     const { action, leadId, slackUserId, channel, messageTs } = event.data
     const email = await emailOf(slackUserId)
     if (email === undefined) return { kind: 'refused', reason: `Slack user ${slackUserId} has no email the bot can read (grant users:read.email)` }
@@ -102,5 +126,5 @@ export function createActions({ odoo, slack }: ActionDeps) {
     }
   }
 
-  return { act }
+  return { act: (event: EventOf<'inbound.slack.action.v1'>) => oneAtATime(event.data.leadId, () => actNow(event)) }
 }

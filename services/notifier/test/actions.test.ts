@@ -64,9 +64,9 @@ t.test('a signed "Contacted" click: a note by Sara, the follow-up done, the mess
   t.equal(notes.length, 1, 'one note')
   t.equal(notes[0]?.['author_id'], saraPartner, 'authored by Sara')
   t.same(rig.odooServer.records('mail.activity').filter((a) => a['id'] === followUp), [], 'the follow-up is no longer open')
-  const done = rig.odooServer.messages('crm.lead', leadId).filter((m) => String(m['body']).includes('done: Call back within 24 h'))
+  const done = rig.odooServer.messages('crm.lead', leadId).filter((m) => String(m['body']).includes('<span>: </span><span>Call back within 24 h</span>'))
   t.equal(done.length, 1, "Odoo's activity-done message is on the lead")
-  t.match(String(done[0]?.['body']), /Contacted by سارة الحربي \(from Slack\)/, 'with the feedback')
+  t.match(String(done[0]?.['body']), /<span>To-Do<\/span> done .*<div>Contacted by سارة الحربي \(from Slack\)<\/div>/, 'with the feedback')
 
   const blocks = JSON.stringify(message.blocks)
   t.ok(blocks.includes(`✅ <@${SARA.slackId}> contacted this lead`), 'the message says who did what')
@@ -116,4 +116,16 @@ t.test('a Slack user with no Odoo account: the click is parked with the reason',
   const parked = await waitFor(async () => (await rig.bus.deadLetters.list('notifier')).at(0), 'the parked click')
   t.equal(parked.reason, 'no active Odoo user has the email of Slack user U0STRANGER')
   t.equal(message.edits.length, 0, 'the message is unchanged')
+})
+
+t.test('a double click (two clicks at once) logs one note and completes the follow-up once', async (t) => {
+  const { rig, url, leadId, message } = await postedCard(t)
+  const results = await Promise.all(['1767868310.000008', '1767868310.000009'].map((ts) => sendInteraction(url, click(message, 'lead_contacted', ts), { signingSecret: SIGNING_SECRET })))
+  t.same(results.map((r) => r.status), [200, 200])
+  const acted = await waitFor(() => { const lines = rig.lines.filter((line) => line.msg === 'Slack button acted on in Odoo'); return lines.length === 2 && lines }, 'both clicks handled')
+  t.same(acted.map((line) => line['changed']).sort(), [false, true], 'the second changed nothing')
+  const bodies = rig.odooServer.messages('crm.lead', leadId).map((m) => String(m['body']))
+  t.equal(bodies.filter((body) => body.includes('Contacted (marked in Slack')).length, 1, 'one note')
+  t.equal(bodies.filter((body) => body.includes('Call back within 24 h')).length, 1, 'one activity-done message')
+  t.same(await rig.bus.deadLetters.list('notifier'), [], 'nothing parked')
 })

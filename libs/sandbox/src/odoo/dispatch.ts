@@ -384,26 +384,30 @@ export class OdooService {
   }
 
   /**
-   * mail.activity action_feedback / action_done as 17.0 does them (mail_activity.py _action_done): on each
-   * activity's record, a message by the calling user with the Activities subtype (type name, summary, feedback),
-   * then the activity is deleted. Answers the first message's id, or False when there was no activity.
+   * mail.activity action_feedback / action_done as 17.0 does them (mail_activity.py _action_done, checked on the
+   * lab): on each activity's record, a notification by the calling user with the Activities subtype — the
+   * mail.message_activity_done body: type, "done", "(originally assigned to …)" when another user had it, the
+   * summary, the feedback escaped — then the activity is deleted (a done id faults MissingError). Answers the first
+   * message's id, or False when there was no activity.
    */
   private activityDone(ids: number[], feedback: string | undefined, env: Env): number | false {
     const s = this.store;
+    const missing = ids.filter((id) => !s.exists('mail.activity', id));
+    if (missing.length > 0) throw missingError('mail.activity', missing, env.uid);
     const subtype = this.checkObjectReference({ module: 'mail', xml_id: 'mt_activities' }, env)[1];
     const messages: number[] = [];
     for (const id of ids) {
-      if (!s.exists('mail.activity', id)) throw missingError('mail.activity', [id], env.uid);
       const activity = s.table('mail.activity').get(id) as Row;
       const model = String(activity['res_model']);
       const resId = activity['res_id'] as number;
       const typeName = typeof activity['activity_type_id'] === 'number' ? s.displayName('mail.activity.type', activity['activity_type_id']) : '';
-      const summary = typeof activity['summary'] === 'string' && activity['summary'] !== '' ? `: ${escapeHtml(activity['summary'])}` : '';
-      const feedbackHtml = feedback === undefined || feedback === '' ? '' : `<div class="o_mail_feedback">${escapeHtml(feedback)}</div>`;
-      const author = s.userPartner(env.uid);
+      const assignee = activity['user_id'];
+      const assigned = typeof assignee === 'number' && assignee !== env.uid ? ` (originally assigned to <span>${escapeHtml(s.displayName('res.users', assignee))}</span>)` : '';
+      const summary = typeof activity['summary'] === 'string' && activity['summary'] !== '' ? `<span>: </span><span>${escapeHtml(activity['summary'])}</span>` : '';
+      const feedbackHtml = feedback === undefined || feedback === '' ? '' : `<div>${escapeHtml(feedback)}</div>`;
       messages.push(s.create('mail.message', {
-        model, res_id: resId, record_name: s.displayName(model, resId), message_type: 'notification', subtype_id: subtype, author_id: author,
-        body: `<div><p>${escapeHtml(typeName)} done${summary}</p>${feedbackHtml}</div>`,
+        model, res_id: resId, record_name: s.displayName(model, resId), message_type: 'notification', subtype_id: subtype, author_id: s.userPartner(env.uid),
+        body: `<p><span class="fa fa-tasks fa-fw"></span><span>${escapeHtml(typeName)}</span> done${assigned}${summary}</p>${feedbackHtml}`,
       }, env));
     }
     s.unlink('mail.activity', ids, env);
