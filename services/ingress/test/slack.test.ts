@@ -86,3 +86,17 @@ t.test('without SLACK_SIGNING_SECRET there is no Slack route', async (t) => {
   const res = await app.inject({ method: 'POST', url: '/webhooks/slack/interactivity', payload: 'payload=%7B%7D', headers: { 'content-type': 'application/x-www-form-urlencoded' } })
   t.equal(res.statusCode, 404)
 })
+
+t.test("Slack's published signature example passes the check (then is refused as not an interaction)", async (t) => {
+  // https://api.slack.com/authentication/verifying-requests-from-slack: a slash command body, signed at 1531420618.
+  const body = 'token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c'
+  const headers = { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': '1531420618', 'x-slack-signature': 'v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503' }
+  const at = (seconds: number) => harness(t, { config: { slack: { signingSecret: '8f742231b10e8888abcd99yyyzzz85a5' } }, clock: () => new Date(seconds * 1000) })
+  const { app } = await at(1531420618 + 60)
+  const res = await app.inject({ method: 'POST', url: '/webhooks/slack/interactivity', payload: body, headers })
+  t.equal(res.statusCode, 400, 'signature good: the body is read, and it is no interaction')
+  t.match(res.json(), { code: 'INVALID_PAYLOAD', message: /payload/ })
+  const late = await (await at(1531420618 + 301)).app.inject({ method: 'POST', url: '/webhooks/slack/interactivity', payload: body, headers })
+  t.equal(late.statusCode, 401, 'the same request 5 min 1 s later is a replay')
+  t.match(late.json(), { code: 'STALE_SIGNATURE' })
+})
