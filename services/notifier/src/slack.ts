@@ -8,9 +8,14 @@ import type { Logger } from '@gassistant/runtime'
 
 export const SLACK_DEPENDENCY = 'slack'
 
-/** 429: Slack said how long to wait. */
+/**
+ * 429: Slack said how long to wait. A channel's queue waits it out itself (channel-queue.ts); anywhere else (a
+ * look-up, a click's calls) it reaches the bus as a dependency error with Retry-After: kept, no attempt spent.
+ */
 export class SlackRateLimited extends Error {
   readonly code = 'SLACK_RATE_LIMITED'
+  readonly retryable = true
+  readonly dependency = SLACK_DEPENDENCY
   constructor(readonly retryAfterMs: number) {
     super(`Slack rate limited the call; retry after ${retryAfterMs} ms`)
   }

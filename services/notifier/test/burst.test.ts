@@ -37,3 +37,16 @@ t.test('429 Retry-After is waited out in the channel without spending attempts',
   t.match(await rig.metrics.registry.getSingleMetricAsString('notifier_rate_limited_waits_total'), /notifier_rate_limited_waits_total\{service="notifier"\} 2/)
   t.match(await rig.metrics.registry.getSingleMetricAsString('notifier_rate_limited_wait_seconds_total'), /\} 2$/m)
 })
+
+t.test("a 429 outside a channel's queue (the rep's look-up) keeps the request without spending an attempt", async (t) => {
+  const rig = await startRig(t, { channelIntervalMs: INTERVAL_MS })
+  const lead = await rig.lead({ name: 'x', user_id: await rig.userId('sara') })
+  rig.slackServer.rateLimitNext(1, 1)
+  await rig.request('req-lookup', { dedupeKey: 'lookup', leadId: lead })
+  await waitFor(() => rig.outcomes.length === 1, 'the delivered event')
+  t.equal(rig.slackServer.requests[0]?.method, 'users.lookupByEmail')
+  t.equal(rig.slackServer.requests[0]?.status, 429)
+  const handled = rig.lines.filter((line) => line['event_id'] === 'req-lookup' && typeof line['outcome'] === 'string')
+  t.same(handled.map((line) => [line['outcome'], line['attempt']]), [['unavailable', 1], ['done', 1]], 'kept, then done on its first attempt')
+  t.same(postedKeys(rig.slackServer), ['lookup'])
+})
