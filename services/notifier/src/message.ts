@@ -140,5 +140,7 @@ export function withStatus(blocks: readonly Block[], line: string, removeActionI
   }
   // A context block holds at most 10 elements: the newest lines stay.
   const statusBlock: Block = { type: 'context', block_id: STATUS_BLOCK_ID, elements: lines.slice(-10).map((text) => ({ type: 'mrkdwn', text })) }
-  return [...updated, statusBlock].slice(-MAX_BLOCKS)
+  // Room for the status within 50 blocks: the requester's blocks (just before the buttons) give way first.
+  while (updated.length >= MAX_BLOCKS) updated.splice(updated.length - 2, 1)
+  return [...updated, statusBlock]
 }

@@ -82,3 +82,13 @@ t.test('after a click: one status line per fact, the finished button gone', asyn
   const actions = assigned.find((block) => block['type'] === 'actions') as Section
   t.same(actions.elements?.map((element) => element.action_id), [ACTION_IDS.assignToMe, ACTION_IDS.open])
 })
+
+t.test('a full message keeps its headline and buttons when the status is added', async (t) => {
+  const extra = Array.from({ length: 80 }, (_, i) => ({ type: 'section', text: { type: 'mrkdwn', text: `extra ${i}` } }))
+  const { blocks } = buildMessage({ headline: 'Headline', extraBlocks: extra, lead: lead(), odooPublicUrl: URL_BASE })
+  const updated = withStatus(blocks, '✅ done')
+  t.equal(updated.length, 50)
+  t.same(updated[0], blocks[0], 'the headline stays')
+  t.equal(updated.at(-2)?.['type'], 'actions', 'the buttons stay')
+  t.equal(updated.at(-1)?.['block_id'], 'gassistant_status')
+})

@@ -73,7 +73,7 @@ export const slackRoutes: FastifyPluginAsyncTypebox<SlackRouteOptions> = async (
     const payload = parseJson(Buffer.from(request.body.payload, 'utf8')) as { type?: unknown }
     if (payload?.type !== 'block_actions') {
       request.log.info({ slack_type: typeof payload?.type === 'string' ? payload.type.slice(0, 40) : undefined }, 'slack interaction acknowledged without publishing')
-      return { received: true as const, events: 0 }
+      return { received: true as const, ...(await publisher.publish(request, [])) }
     }
     const events = slackEvents(checkAt(BlockActions, payload, '/payload'), publisher)
     return { received: true as const, ...(await publisher.publish(request, events)) }
