@@ -35,7 +35,7 @@ export interface ServerLogLine {
   message: string;
 }
 
-const RECORD_METHODS = new Set(['read', 'write', 'unlink', 'message_post', 'activity_schedule']);
+const RECORD_METHODS = new Set(['read', 'write', 'unlink', 'message_post', 'activity_schedule', 'action_feedback', 'action_done']);
 
 /** Parameter names (Python signatures of 17.0) used to bind positional args and validate kwargs. */
 const PARAMS: Record<string, string[]> = {
@@ -50,6 +50,8 @@ const PARAMS: Record<string, string[]> = {
   name_search: ['name', 'args', 'operator', 'limit'],
   check_object_reference: ['module', 'xml_id', 'raise_on_access_error'],
   default_get: ['fields_list'],
+  action_feedback: ['feedback', 'attachment_ids'],
+  action_done: [],
 };
 
 function parseVersion(version: string): { major: number; minor: number } {
@@ -268,6 +270,12 @@ export class OdooService {
       case 'activity_schedule':
         if (!def.mailThread) break;
         return this.activitySchedule(model, ids, kwargs, env);
+      case 'action_feedback':
+      case 'action_done': {
+        if (model !== 'mail.activity') break;
+        const p = bind(PARAMS[method] as string[]);
+        return this.activityDone(ids, typeof p['feedback'] === 'string' ? p['feedback'] : undefined, env);
+      }
       case 'check_object_reference':
         if (model !== 'ir.model.data') break;
         return this.checkObjectReference(bind(PARAMS['check_object_reference'] as string[]), env);
@@ -373,6 +381,37 @@ export class OdooService {
       }, env);
     }
     throw tracebackFault('TypeError', 'cannot marshal None unless allow_none is enabled', '  File "/usr/lib/python3.11/xmlrpc/client.py", line 539, in dump_nil');
+  }
+
+  /**
+   * mail.activity action_feedback / action_done as 17.0 does them (mail_activity.py _action_done, checked on the
+   * lab): on each activity's record, a notification by the calling user with the Activities subtype — the
+   * mail.message_activity_done body: type, "done", "(originally assigned to …)" when another user had it, the
+   * summary, the feedback escaped — then the activity is deleted (a done id faults MissingError). Answers the first
+   * message's id, or False when there was no activity.
+   */
+  private activityDone(ids: number[], feedback: string | undefined, env: Env): number | false {
+    const s = this.store;
+    const missing = ids.filter((id) => !s.exists('mail.activity', id));
+    if (missing.length > 0) throw missingError('mail.activity', missing, env.uid);
+    const subtype = this.checkObjectReference({ module: 'mail', xml_id: 'mt_activities' }, env)[1];
+    const messages: number[] = [];
+    for (const id of ids) {
+      const activity = s.table('mail.activity').get(id) as Row;
+      const model = String(activity['res_model']);
+      const resId = activity['res_id'] as number;
+      const typeName = typeof activity['activity_type_id'] === 'number' ? s.displayName('mail.activity.type', activity['activity_type_id']) : '';
+      const assignee = activity['user_id'];
+      const assigned = typeof assignee === 'number' && assignee !== env.uid ? ` (originally assigned to <span>${escapeHtml(s.displayName('res.users', assignee))}</span>)` : '';
+      const summary = typeof activity['summary'] === 'string' && activity['summary'] !== '' ? `<span>: </span><span>${escapeHtml(activity['summary'])}</span>` : '';
+      const feedbackHtml = feedback === undefined || feedback === '' ? '' : `<div>${escapeHtml(feedback)}</div>`;
+      messages.push(s.create('mail.message', {
+        model, res_id: resId, record_name: s.displayName(model, resId), message_type: 'notification', subtype_id: subtype, author_id: s.userPartner(env.uid),
+        body: `<p><span class="fa fa-tasks fa-fw"></span><span>${escapeHtml(typeName)}</span> done${assigned}${summary}</p>${feedbackHtml}`,
+      }, env));
+    }
+    s.unlink('mail.activity', ids, env);
+    return messages[0] ?? false;
   }
 
   private checkObjectReference(p: Record<string, unknown>, env: Env): [string, number] {
