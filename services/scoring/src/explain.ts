@@ -4,7 +4,7 @@
 // fields) is explained as the rules score it now. Never prints the lead's name or contact details.
 import type { OdooClient } from '@gassistant/odoo'
 import { contactFactsOfRow, odooFactsOfRow, readLead } from './lead-read.js'
-import { hasScoreFields } from './odoo-score.js'
+import { breakdownJson, hasScoreFields } from './odoo-score.js'
 import type { RulesFile } from './rules.js'
 import { scoreLead, tierOf, type BreakdownEntry, type ScoreResult, type Tier } from './score.js'
 
@@ -39,7 +39,7 @@ export async function explainLead(odoo: OdooClient, rules: RulesFile, leadId: nu
   const now = scoreLead({ ...contactFactsOfRow(lead, hasScoreFields(caps.leadFields)), ...odooFactsOfRow(lead) }, rules)
   const stored = storedBreakdown(lead.gassistant_score_breakdown)
   if (stored === undefined || typeof lead.gassistant_score !== 'number') return { leadId, from: 'rules', score: now.score, tier: now.tier, breakdown: now.breakdown }
-  const same = now.score === lead.gassistant_score && JSON.stringify(now.breakdown) === JSON.stringify(stored)
+  const same = now.score === lead.gassistant_score && breakdownJson(now) === breakdownJson({ breakdown: stored })
   return { leadId, from: 'odoo', score: lead.gassistant_score, tier: tierOf(lead.gassistant_score, rules), breakdown: stored, ...(same ? {} : { now }) }
 }
 

@@ -19,7 +19,7 @@ export function hasScoreFields(leadFields: ReadonlySet<string>): boolean {
 }
 
 /** The breakdown as stored in gassistant_score_breakdown: stable JSON, so an unchanged score compares equal. */
-export function breakdownJson(result: ScoreResult): string {
+export function breakdownJson(result: Pick<ScoreResult, 'breakdown'>): string {
   return JSON.stringify(result.breakdown.map((entry) => ({ rule: entry.rule, points: entry.points, reason: { ar: entry.reason.ar, en: entry.reason.en } })))
 }
 

@@ -49,8 +49,11 @@ export interface Scoring {
 /** Deterministic per inbound event, so a redelivery publishes the same id (consumers dedupe on it). */
 export const scoredEventId = (inboundEventId: string): string => `scored:${inboundEventId}`
 
-/** Odoo fields whose change can change a lead's score or what a rep reads with it. */
-const RESCORE_ON: ReadonlySet<string> = new Set(['stage_id', 'expected_revenue', 'user_id'])
+/**
+ * Odoo fields whose change can change a lead's score or what a rep reads with it (the addon reports
+ * `probability` when Odoo's prediction moves, e.g. after the phone or email changed).
+ */
+const RESCORE_ON: ReadonlySet<string> = new Set(['stage_id', 'expected_revenue', 'user_id', 'probability'])
 /** A burst of WhatsApp messages needs this many deliveries at once to join one re-score. */
 const DEFAULT_PREFETCH = 32
 const or = (leaves: unknown[][]): unknown[] => [...Array<string>(Math.max(0, leaves.length - 1)).fill('|'), ...leaves]

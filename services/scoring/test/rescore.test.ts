@@ -93,6 +93,10 @@ t.test("the addon's echo of the score writes nothing; a stage change re-scores",
   const data = rig.scored[1]!.data as DataOf<'lead.scored.v1'>
   t.equal(data.score, (rig.scored[0]!.data as DataOf<'lead.scored.v1'>).score + 20, 'two revenue bands added')
   t.equal(data.sourceEventId, 'odoo-stage')
+
+  await rig.bus.publish(odooLead('odoo-probability', leadId, 'lead.updated', ['probability']))
+  await waitFor(() => rig.scored.length === 3, "re-scored on Odoo's probability")
+  t.equal(rig.writes(), before + 1, 'nothing changed: no write')
 })
 
 t.test('the same lead scores the same whatever finds it; a lead with several channel tags counts by precedence', async (t) => {
