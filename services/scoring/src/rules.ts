@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises'
 import { ConfigError } from '@gassistant/runtime'
 import Type, { type Static, type TSchema } from 'typebox'
 import { Value } from 'typebox/value'
+import { RANGE_RULE } from './score.js'
 
 /** Every reason is given in both languages a Gulf sales team reads. */
 const Reason = Type.Object({ en: Type.String({ minLength: 1 }), ar: Type.String({ minLength: 1 }) }, { additionalProperties: false })
@@ -191,6 +192,7 @@ export function parseRules(value: unknown): RulesFile {
   const seen = new Set<string>()
   file.rules.forEach((rule, index) => {
     if (seen.has(rule.id)) throw new RulesError(`rule ${index} ("${rule.id}"): id is used by an earlier rule`)
+    if (rule.id === RANGE_RULE) throw new RulesError(`rule ${index} ("${rule.id}"): id is reserved for the 0–100 range in the breakdown`)
     seen.add(rule.id)
     if (rule.kind === 'flag' && rule.points === undefined && rule.cap === undefined) {
       throw new RulesError(`rule ${index} ("${rule.id}"): a flag rule needs points or cap`)

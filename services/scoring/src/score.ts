@@ -113,6 +113,10 @@ function reasonOf(rule: ScoringRule, facts: LeadFacts): { en: string; ar: string
   return { en: rule.reason.en.replaceAll('{probability}', percent), ar: rule.reason.ar.replaceAll('{probability}', percent) }
 }
 
+/** The breakdown entry of the 0–100 range; no rule of the file may use this id. */
+export const RANGE_RULE = 'score-range'
+const RANGE_REASON = { en: 'The score stays within 0–100', ar: 'التقييم لا يتجاوز النطاق من ٠ إلى ١٠٠' }
+
 const clamp = (value: number): number => Math.min(100, Math.max(0, Math.round(value)))
 
 export function tierOf(score: number, rules: RulesFile): Tier {
@@ -138,6 +142,8 @@ export function scoreLead(facts: LeadFacts, rules: RulesFile): ScoreResult {
     points: pointsOf(rule, facts) - (rule === capping ? uncapped - score : 0),
     reason: reasonOf(rule, facts),
   }))
+  // What the 0–100 range took off (or added back), so a rep's breakdown always adds up to the score.
+  if (uncapped !== sum) breakdown.push({ rule: RANGE_RULE, points: uncapped - sum, reason: RANGE_REASON })
   const tier = tierOf(score, rules)
   return { score, tier, stars: rules.tiers[tier].stars, breakdown }
 }

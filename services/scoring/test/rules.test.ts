@@ -36,6 +36,7 @@ t.test('errors name the rule (index and id) and the field', async (t) => {
   t.equal(problem({ tiers, rules: [{ id: 'x', kind: 'vibes', points: 1, reason }] }), 'rule 0 ("x"): kind must be one of source, complete, flag, revenue, engagement, answer, odoo-probability')
   t.equal(problem({ tiers, rules: [{ id: 'x', kind: 'revenue', atLeast: 5, points: 1, reason, extra: true }] }), 'rule 0 ("x"): unknown field extra')
   t.equal(problem({ tiers, rules: [valid.rules[0], valid.rules[0]] }), 'rule 1 ("name"): id is used by an earlier rule')
+  t.equal(problem({ tiers, rules: [{ ...valid.rules[0], id: 'score-range' }] }), 'rule 0 ("score-range"): id is reserved for the 0–100 range in the breakdown')
 })
 
 t.test('engagement, answer and odoo-probability rules are checked like the others', async (t) => {

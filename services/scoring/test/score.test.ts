@@ -85,10 +85,15 @@ t.test('expected revenue bands add up', async (t) => {
 })
 
 t.test('the score stays within 0–100', async (t) => {
-  const many = scoreLead({ ...completePaid, flags: ['REPEAT_ENQUIRY'], expectedRevenue: 100_000 }, rules)
+  const sum = (result: ReturnType<typeof scoreLead>): number => result.breakdown.reduce((total, entry) => total + entry.points, 0)
+  const many = scoreLead({ ...completePaid, flags: ['REPEAT_ENQUIRY'], expectedRevenue: 100_000, whatsappMinutesAfterLead: [3] }, rules)
   t.equal(many.score, 100)
+  t.same(many.breakdown.at(-1), { rule: 'score-range', points: -15, reason: { en: 'The score stays within 0–100', ar: 'التقييم لا يتجاوز النطاق من ٠ إلى ١٠٠' } }, 'what the range took off is shown')
+  t.equal(sum(many), 100, 'the breakdown adds up to the score')
   const none = scoreLead({ channel: 'whatsapp', flags: ['INVALID_PHONE', 'INVALID_EMAIL', 'DISPOSABLE_EMAIL'] }, rules)
   t.equal(none.score, 0)
+  t.equal(sum(none), 0)
+  t.notOk(scoreLead(completePaid, rules).breakdown.some((entry) => entry.rule === 'score-range'), 'within range: no entry')
 })
 
 t.test('the same inputs give the same result', async (t) => {
