@@ -62,15 +62,16 @@ export function leadSpec(rules: RulesFile, leadFields: ReadonlySet<string>): Rec
 export type LeadLookup = { readonly leadId: number } | { readonly domain: unknown[] }
 
 /**
- * One call. By id: archived leads still count, a deleted one is undefined (not a fault). By domain (a
+ * One call (Odoo 17+: 16's web_search_read takes a field list, not a specification). By id: archived leads still count, a deleted one is undefined (not a fault). By domain (a
  * WhatsApp sender): their newest active lead.
  */
 export async function readLead(odoo: OdooClient, rules: RulesFile, lookup: LeadLookup): Promise<LeadRow | undefined> {
   const caps = await odoo.connect()
   const specification = leadSpec(rules, caps.leadFields)
+  // Named arguments only: the same call on XML-RPC (Odoo 17–18) and JSON-2 (19+), which takes no positional ones.
   const answer = 'leadId' in lookup
-    ? await odoo.executeKw<{ records: LeadRow[] }>('crm.lead', 'web_search_read', [[['id', '=', lookup.leadId]], specification], { limit: 1, context: { active_test: false } })
-    : await odoo.executeKw<{ records: LeadRow[] }>('crm.lead', 'web_search_read', [lookup.domain, specification], { limit: 1, order: 'id desc' })
+    ? await odoo.executeKw<{ records: LeadRow[] }>('crm.lead', 'web_search_read', [], { domain: [['id', '=', lookup.leadId]], specification, limit: 1, context: { active_test: false } })
+    : await odoo.executeKw<{ records: LeadRow[] }>('crm.lead', 'web_search_read', [], { domain: lookup.domain, specification, limit: 1, order: 'id desc' })
   return answer.records[0]
 }
 
