@@ -5,8 +5,9 @@ import { fileURLToPath } from 'node:url'
 import { UsageError, type CommandGroup, type CommandIo } from './commands/command.js'
 import { dead } from './commands/dead.js'
 import { rules } from './commands/rules.js'
+import { score } from './commands/score.js'
 
-const GROUPS: Readonly<Record<string, CommandGroup>> = { dead, rules }
+const GROUPS: Readonly<Record<string, CommandGroup>> = { dead, rules, score }
 
 export const USAGE = `usage: ${Object.values(GROUPS).map((group) => `pnpm hub ${group.usage}`).join('\n       ')}`
 

@@ -1,5 +1,5 @@
 // `pnpm start`: the whole hub in one process for a laptop. Uses the in-process bus when AMQP_URL is
-// unset and the sandbox stand-ins for Odoo and the Graph API when ODOO_URL / GRAPH_API_URL are unset
+// unset and the sandbox stand-ins for Odoo, the Graph API and Slack when ODOO_URL / GRAPH_API_URL / SLACK_API_URL are unset
 // (with test secrets, printed), then prints where to send webhooks and where each service's health and
 // metrics are served. Each service is read through its own settings schema and built by its own wiring
 // function — the very ones its container's main.ts uses. Never used in production: there every service
@@ -8,10 +8,11 @@ import { createAmqpBus, createMemoryBus, describeBroker, type Bus } from '@gassi
 import { HUB_TOPOLOGY } from '@gassistant/contracts'
 import { IngressSettings, wireIngress } from '@gassistant/ingress'
 import { LeadProcessorSettings, SERVICE as PROCESSOR, wireLeadProcessor } from '@gassistant/lead-processor'
+import { NotifierSettings, SERVICE as NOTIFIER, loadRoutes, wireNotifier } from '@gassistant/notifier'
 import { ScoringSettings, SERVICE as SCORING, loadRules, wireScoring } from '@gassistant/scoring'
 import { WorkflowRulesSettings, SERVICE as WORKFLOW_RULES, loadRules as loadWorkflowRules, wireWorkflowRules } from '@gassistant/workflow-rules'
 import { AmqpUrl, LogLevel, createLogger, createMetrics, loadConfig, onShutdown, runMain } from '@gassistant/runtime'
-import { startGraphStandIn, startOdooStandIn } from '@gassistant/sandbox'
+import { startGraphStandIn, startOdooStandIn, startSlackStandIn } from '@gassistant/sandbox'
 import Type from 'typebox'
 import { DEFAULT_PORT, LOCAL, SAMPLE_META_LEADS, localPorts } from './local.js'
 
@@ -24,7 +25,7 @@ const HubEnv = Type.Object({
   AMQP_URL: Type.Optional(AmqpUrl),
   LOG_LEVEL: LogLevel,
   /** The ingress's port; the others follow it (see localPorts). */
-  PORT: Type.Integer({ minimum: 0, maximum: 65_530, default: DEFAULT_PORT }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65_528, default: DEFAULT_PORT }),
   HOST: Type.String({ default: '127.0.0.1' }),
 })
 
@@ -38,6 +39,8 @@ const localDefaults: Record<string, string> = {
   ODOO_WEBHOOK_SECRET: LOCAL.odooWebhookSecret,
   FORM_SECRETS: JSON.stringify({ [LOCAL.formKey]: { secret: LOCAL.formSecret } }),
   META_PAGE_TOKENS: JSON.stringify({ [LOCAL.pageId]: LOCAL.pageToken }),
+  SLACK_SIGNING_SECRET: LOCAL.slackSigningSecret,
+  SLACK_DEFAULT_CHANNEL: LOCAL.slackDefaultChannel,
 }
 
 await runMain(async () => {
@@ -49,6 +52,7 @@ await runMain(async () => {
   const early = loadConfig(Type.Omit(LeadProcessorSettings, STAND_IN_VARIABLES), processorEnv)
   const scoringRules = await loadRules(env['SCORING_RULES_FILE'] || undefined)
   const workflowRules = await loadWorkflowRules(env['WORKFLOW_RULES_FILE'] || undefined)
+  const slackRoutes = await loadRoutes(env['SLACK_ROUTES_FILE'] || undefined)
 
   const log = createLogger({ service: 'hub', level: hub.LOG_LEVEL })
   const closers: (() => Promise<unknown> | unknown)[] = []
@@ -68,6 +72,17 @@ await runMain(async () => {
     processorEnv['GRAPH_API_URL'] = graph.url
   }
   const processorSettings = loadConfig(LeadProcessorSettings, processorEnv)
+  // The notifier reads the same Odoo (a rep opens it at ODOO_PUBLIC_URL, by default the same URL) and posts to
+  // the Slack stand-in unless SLACK_API_URL is set.
+  const notifierEnv: Record<string, string | undefined> = { ODOO_PUBLIC_URL: processorSettings.ODOO_URL, ...processorEnv, PORT: String(ports.notifier) }
+  if (!env['SLACK_API_URL']) {
+    // The stand-in's own token: a real Slack (SLACK_API_URL set) needs the user's SLACK_BOT_TOKEN.
+    notifierEnv['SLACK_BOT_TOKEN'] ||= LOCAL.slackBotToken
+    const slack = await startSlackStandIn({ token: notifierEnv['SLACK_BOT_TOKEN'], port: ports.slack })
+    closers.push(() => slack.close())
+    notifierEnv['SLACK_API_URL'] = slack.url
+  }
+  const notifierSettings = loadConfig(NotifierSettings, notifierEnv)
 
   const bus: Bus = hub.AMQP_URL
     ? await createAmqpBus({ url: hub.AMQP_URL, log, connectionName: 'hub', declare: Object.values(HUB_TOPOLOGY) })
@@ -104,6 +119,14 @@ await runMain(async () => {
   })
   const rulesUrl = await rulesService.start()
   closers.push(() => rulesService.stop())
+  const notifier = await wireNotifier(notifierSettings, {
+    bus,
+    log: createLogger({ service: NOTIFIER, level: notifierSettings.LOG_LEVEL }),
+    metrics: createMetrics(NOTIFIER, { defaultMetrics: false }),
+    routes: slackRoutes,
+  })
+  const notifierUrl = await notifier.start()
+  closers.push(() => notifier.stop())
   const ingress = await wireIngress(ingressSettings, {
     bus,
     log: createLogger({ service: INGRESS, level: ingressSettings.LOG_LEVEL }),
@@ -118,18 +141,21 @@ await runMain(async () => {
   out(`  bus:        ${hub.AMQP_URL ? `RabbitMQ at ${describeBroker(hub.AMQP_URL)}` : 'in-process (AMQP_URL unset; its dead letters live in this process)'}`)
   out(`  Odoo:       ${processorSettings.ODOO_URL} db=${processorSettings.ODOO_DB}${standIn('ODOO_URL')}`)
   out(`  Graph API:  ${processorSettings.GRAPH_API_URL}${standIn('GRAPH_API_URL')}`)
+  out(`  Slack:      ${notifierSettings.SLACK_API_URL ?? ''}${standIn('SLACK_API_URL')} default channel ${notifierSettings.SLACK_DEFAULT_CHANNEL}`)
   // Only the samples' own test secrets are shown: a secret the user set never reaches the terminal.
-  const defaulted = ['META_APP_SECRET', 'META_VERIFY_TOKEN', 'ODOO_WEBHOOK_SECRET', 'FORM_SECRETS'].filter((name) => !process.env[name])
+  const defaulted = ['META_APP_SECRET', 'META_VERIFY_TOKEN', 'ODOO_WEBHOOK_SECRET', 'FORM_SECRETS', 'SLACK_SIGNING_SECRET'].filter((name) => !process.env[name])
   if (defaulted.length > 0) out(`  test secrets: ${defaulted.map((name) => `${name}=${localDefaults[name] ?? ''}`).join(' ')}`)
   out('Send webhooks to:')
   out(`  Meta Lead Ads  POST ${ingressUrl}/webhooks/meta`)
   out(`  WhatsApp       POST ${ingressUrl}/webhooks/whatsapp`)
   out(`  Web forms      POST ${ingressUrl}/webhooks/forms/${LOCAL.formKey}`)
   out(`  Odoo addon     POST ${ingressUrl}/webhooks/odoo`)
+  out(`  Slack buttons  POST ${ingressUrl}/webhooks/slack/interactivity`)
   out('Health and metrics, each service on its own port as in its container (/healthz /readyz /metrics):')
   out(`  ${INGRESS.padEnd(15)}${ingressUrl}/metrics`)
   out(`  ${PROCESSOR.padEnd(15)}${processorUrl}/metrics`)
   out(`  ${SCORING.padEnd(15)}${scoringUrl}/metrics`)
   out(`  ${WORKFLOW_RULES.padEnd(15)}${rulesUrl}/metrics`)
+  out(`  ${NOTIFIER.padEnd(15)}${notifierUrl}/metrics`)
   out('Try it: pnpm demo    Stop: Ctrl+C')
 }, { service: 'hub' })

@@ -60,6 +60,7 @@ function consumer<S extends string>(service: S, bindings: readonly EventTypeName
 export const HUB_TOPOLOGY = Object.freeze({
   'lead-processor': consumer('lead-processor', [EventType.MetaLeadgen, EventType.WhatsAppMessage, EventType.FormSubmitted]),
   scoring: consumer('scoring', [EventType.LeadSynced, EventType.WhatsAppMessage, EventType.OdooLead]),
+  notifier: consumer('notifier', [EventType.NotificationRequested, EventType.SlackAction]),
   'workflow-rules': consumer('workflow-rules', [EventType.LeadSynced, EventType.LeadScored, EventType.OdooLead, EventType.OdooOrder]),
 })
 
