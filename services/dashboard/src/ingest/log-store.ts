@@ -23,6 +23,8 @@ export const DEFAULT_LIMITS: StoreLimits = { journeys: 10_000, stepsPerJourney: 
 
 /** Outcomes that are failures: the bus's (park, retry, unavailable) and an HTTP answer's (refused, failed). */
 const FAILED = new Set(['park', 'retry', 'unavailable', 'refused', 'failed'])
+/** Answers to probes (the dashboard's own among them) and the dashboard's page views are not pipeline traffic. */
+const NOT_PIPELINE = new Set(['/healthz', '/readyz', '/metrics'])
 
 export interface MinuteCount { minute: string; service: string; outcome: string; count: number }
 export interface FailureCount { service: string; reason: string; count: number; lastAt: string }
@@ -111,7 +113,7 @@ export class LogStore {
   ingest(entry: LogEntry): void {
     this.lines++
     if (this.newest === undefined || entry.at > this.newest) this.newest = entry.at
-    if (entry.outcome !== undefined) this.count(entry)
+    if (entry.outcome !== undefined && !NOT_PIPELINE.has(entry.route ?? '') && entry.service !== 'dashboard') this.count(entry)
     if (entry.eventIds !== undefined) {
       // An ingress request: each event it published starts a journey of its own (its id is its correlation id).
       for (const eventId of entry.eventIds) {
