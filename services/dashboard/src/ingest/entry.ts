@@ -44,9 +44,20 @@ function levelOf(value: unknown): string {
   return 'info'
 }
 
+const digits = (text: string, from: number, length: number): number => {
+  let value = 0
+  for (let i = from; i < from + length; i++) value = value * 10 + text.charCodeAt(i) - 48
+  return value
+}
+
 function timeOf(value: unknown): number | undefined {
   if (typeof value === 'number') return value
   if (typeof value === 'string') {
+    // pino's isoTime, `2026-01-08T10:30:00.000Z`, read directly: Date.parse was a fifth of the ingest time.
+    if (value.length === 24 && value.charCodeAt(23) === 90 /* Z */ && value.charCodeAt(10) === 84 /* T */) {
+      const ms = Date.UTC(digits(value, 0, 4), digits(value, 5, 2) - 1, digits(value, 8, 2), digits(value, 11, 2), digits(value, 14, 2), digits(value, 17, 2), digits(value, 20, 3))
+      if (!Number.isNaN(ms)) return ms
+    }
     const ms = Date.parse(value)
     return Number.isNaN(ms) ? undefined : ms
   }

@@ -118,8 +118,8 @@ export class LogStore {
       // An ingress request: each event it published starts a journey of its own (its id is its correlation id).
       for (const eventId of entry.eventIds) {
         this.addToTrail(eventId, entry)
-        this.index(bareId(eventId), eventId)
-        this.index(eventId, eventId)
+        const bare = bareId(eventId)
+        if (bare !== eventId) this.index(bare, eventId)
       }
     } else if (entry.correlationId !== undefined) {
       if (entry.eventId !== undefined) {
@@ -130,9 +130,13 @@ export class LogStore {
           this.byEvent.delete(entry.eventId)
           for (const earlier of waiting) this.addToTrail(entry.correlationId, earlier)
         }
-        this.correlationOfEvent.set(entry.eventId, entry.correlationId)
-        this.index(entry.eventId, entry.correlationId)
-        this.index(bareId(entry.eventId), entry.correlationId)
+        // Indexed once per event: its first line with a correlation id.
+        if (this.correlationOfEvent.get(entry.eventId) !== entry.correlationId) {
+          this.correlationOfEvent.set(entry.eventId, entry.correlationId)
+          if (entry.eventId !== entry.correlationId) this.index(entry.eventId, entry.correlationId)
+          const bare = bareId(entry.eventId)
+          if (bare !== entry.eventId) this.index(bare, entry.correlationId)
+        }
       }
       this.addToTrail(entry.correlationId, entry)
     } else if (entry.eventId !== undefined) {

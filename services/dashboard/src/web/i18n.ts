@@ -213,7 +213,20 @@ export interface Formatter {
   ms(value: number | null): string
 }
 
+/** Intl formatters take a while to build: one per language and time zone, made on first use. */
+const formatters = new Map<string, Formatter>()
+
 export function formatter(lang: Lang, timeZone: string): Formatter {
+  const key = `${lang} ${timeZone}`
+  let made = formatters.get(key)
+  if (made === undefined) {
+    made = makeFormatter(lang, timeZone)
+    formatters.set(key, made)
+  }
+  return made
+}
+
+function makeFormatter(lang: Lang, timeZone: string): Formatter {
   // Gregorian calendar in Arabic too: the team's dates match Odoo's and the ad platforms'.
   const locale = lang === 'ar' ? 'ar-u-ca-gregory' : 'en-GB'
   const times = new Intl.DateTimeFormat(locale, { timeZone, dateStyle: 'short', timeStyle: 'medium' })
