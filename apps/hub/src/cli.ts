@@ -3,9 +3,10 @@
 import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { UsageError, type CommandGroup, type CommandIo } from './commands/command.js'
+import { dashboard } from './commands/dashboard.js'
 import { dead } from './commands/dead.js'
 
-const GROUPS: Readonly<Record<string, CommandGroup>> = { dead }
+const GROUPS: Readonly<Record<string, CommandGroup>> = { dead, dashboard }
 
 export const USAGE = `usage: ${Object.values(GROUPS).map((group) => `pnpm hub ${group.usage}`).join('\n       ')}`
 
