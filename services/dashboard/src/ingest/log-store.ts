@@ -68,7 +68,7 @@ const reasonShape = (reason: string): string => reason.replace(/\d{3,}/g, '#').s
 /** `meta:123`, `synced:meta:123`, `wa:wamid.X` are also found by the source's own id. */
 const bareId = (eventId: string): string => eventId.slice(eventId.lastIndexOf(':') + 1)
 
-function percentile(sorted: readonly number[], p: number): number | null {
+function percentile(sorted: Float64Array, p: number): number | null {
   if (sorted.length === 0) return null
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? null
 }
@@ -82,6 +82,7 @@ export class LogStore {
   private readonly failures: CappedMap<string, { service: string; reason: string; count: number; lastAt: number }>
   private readonly latencies: number[] = []
   private latencyNext = 0
+  private latencyCache: Latency | undefined
   private readonly trails: CappedMap<string, Trail>
   /** Lines about an event without its correlation id (e.g. a handler's own line), until a line names both. */
   private readonly byEvent: CappedMap<string, LogEntry[]>
@@ -204,7 +205,17 @@ export class LogStore {
     }
   }
 
+  /** Percentiles of the samples, recomputed only after new samples arrived (the API is polled). */
+  private latencyFigures(): Latency {
+    if (this.latencyCache === undefined) {
+      const sorted = Float64Array.from(this.latencies).sort()
+      this.latencyCache = { samples: sorted.length, p50Ms: percentile(sorted, 50), p95Ms: percentile(sorted, 95) }
+    }
+    return this.latencyCache
+  }
+
   private addLatency(ms: number): void {
+    this.latencyCache = undefined
     if (this.latencies.length < this.limits.latencySamples) this.latencies.push(ms)
     else this.latencies[this.latencyNext] = ms
     this.latencyNext = (this.latencyNext + 1) % this.limits.latencySamples
@@ -237,7 +248,6 @@ export class LogStore {
       }
       perMinute.sort((a, b) => a.minute.localeCompare(b.minute) || a.service.localeCompare(b.service) || a.outcome.localeCompare(b.outcome))
     }
-    const sorted = [...this.latencies].sort((a, b) => a - b)
     return {
       lines: this.lines,
       skipped: this.skipped,
@@ -247,7 +257,7 @@ export class LogStore {
         const [service = '', outcome = ''] = key.split('\t')
         return { service, outcome, count }
       }).sort((a, b) => a.service.localeCompare(b.service) || a.outcome.localeCompare(b.outcome)),
-      latency: { samples: sorted.length, p50Ms: percentile(sorted, 50), p95Ms: percentile(sorted, 95) },
+      latency: this.latencyFigures(),
       failures: [...this.failures.values()]
         .sort((a, b) => b.count - a.count)
         .map((failure) => ({ service: failure.service, reason: failure.reason, count: failure.count, lastAt: iso(failure.lastAt) })),
