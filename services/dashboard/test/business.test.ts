@@ -39,6 +39,8 @@ async function seedOdoo(t: Test): Promise<Seeded> {
     odoo.seed('mail.message', { model: 'crm.lead', res_id: resId, author_id: author, date: odooTime(at), message_type: type, body })
   message(won, admin, DAY_ONE + 5 * 60_000, '<p>WhatsApp: <b>مرحبا</b>، أريد عرض سعر</p>')
   message(won, sara, DAY_ONE + 30 * 60_000, '<p>Hello Layla, here is the quote</p>')
+  const note = odoo.records('mail.message.subtype').find((subtype) => subtype['name'] === 'Note')?.['id'] as number
+  odoo.seed('mail.message', { model: 'crm.lead', res_id: chat, author_id: sara, date: odooTime(DAY_ONE + DAY + 10 * 60_000), message_type: 'comment', subtype_id: note, body: '<p>internal: call tomorrow</p>' })
   message(chat, sara, DAY_ONE + DAY + 90 * 60_000, '<p>Thanks for your message</p>')
   message(open, sara, DAY_ONE + DAY + 60 * 60_000, '<p>Calling you now</p>')
   const crmLeadModel = odoo.records('ir.model').find((model) => model['model'] === 'crm.lead')?.['id'] as number

@@ -19,7 +19,7 @@ export interface BusinessFigures {
   wonRevenue: number
   /** Won / (won + lost) among the window's leads that are decided; null when none is. */
   winRate: number | null
-  /** Median time from a lead's creation to the first message a salesperson sent on it. */
+  /** Median time from a lead's creation to the first message a salesperson sent on it (internal notes do not count). */
   firstResponseMedianMs: number | null
   spend: number | null
   costPerLead: number | null
@@ -57,6 +57,13 @@ const won = (lead: LeadRow): boolean => lead.active && lead.probability >= 100
 const lost = (lead: LeadRow): boolean => !lead.active && lead.probability <= 0
 /** Chatter bodies are HTML: shown as text. */
 export const htmlToText = (body: string): string => body.replace(/<br\s*\/?>|<\/p>/gi, '\n').replace(/<[^>]*>/g, '').replace(/&nbsp;/g, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&').trim()
+
+/**
+ * An ilike pattern for a phone as Odoo may hold it (`+971 50 123 4567`, `050-123-4567`): its last nine digits
+ * with `%` between them, so separators and a country or trunk prefix do not matter. (`%` is a wildcard inside
+ * an ilike value in Odoo, as in SQL.)
+ */
+export const phonePattern = (phone: string): string => phone.replace(/\D/g, '').slice(-9).split('').join('%')
 
 function median(values: number[]): number | null {
   if (values.length === 0) return null
@@ -142,16 +149,15 @@ export function createBusinessSource(odoo: OdooClient, spendSource: SpendSource 
       if (/^\d{1,9}$/.test(text)) partnerDomain = [['id', '=', Number(text)]]
       else if (text.includes('@')) partnerDomain = [['email', '=ilike', text]]
       else {
-        // Phones are stored in many formats: match the last nine digits.
-        const digits = text.replace(/\D/g, '')
-        if (digits.length < 6) return null
-        partnerDomain = ['|', ['phone', 'ilike', digits.slice(-9)], ['mobile', 'ilike', digits.slice(-9)]]
+        if (text.replace(/\D/g, '').length < 6) return null
+        partnerDomain = ['|', ['phone', 'ilike', phonePattern(text)], ['mobile', 'ilike', phonePattern(text)]]
       }
       const partners = await odoo.searchRead<{ id: number; name: string; email: string | false; phone: string | false }>('res.partner', partnerDomain as never, { fields: ['name', 'email', 'phone'], limit: 1 })
       const partner = partners[0]
+      const byPhone = [['phone', 'ilike', phonePattern(text)]]
       const leadDomain = partner !== undefined
         ? [['partner_id', '=', partner.id]]
-        : text.includes('@') ? [['email_from', '=ilike', text]] : /^\d{1,9}$/.test(text) ? undefined : [['phone', 'ilike', text.replace(/\D/g, '').slice(-9)]]
+        : text.includes('@') ? [['email_from', '=ilike', text]] : /^\d{1,9}$/.test(text) ? undefined : byPhone
       if (leadDomain === undefined) return null
       const leads = await odoo.searchRead<{ id: number; name: string; stage_id: M2O; expected_revenue: number; create_date: string; active: boolean; probability: number }>('crm.lead', leadDomain as never, {
         fields: ['name', 'stage_id', 'expected_revenue', 'create_date', 'active', 'probability'], context: { active_test: false }, limit: 100, order: 'create_date desc',
@@ -180,11 +186,18 @@ export function createBusinessSource(odoo: OdooClient, spendSource: SpendSource 
     const sales = await salesPartners()
     if (sales.size === 0) return null
     const created = new Map(leads.map((lead) => [lead.id, odooTime(lead.create_date)]))
-    const messages = await odoo.searchRead<{ res_id: number; date: string; author_id: M2O }>('mail.message', [
+    const messages = await odoo.searchRead<{ res_id: number; date: string; subtype_id: M2O }>('mail.message', [
       ['model', '=', 'crm.lead'], ['res_id', 'in', [...created.keys()]], ['message_type', 'in', ['comment', 'email']], ['author_id', 'in', [...sales]],
-    ], { fields: ['res_id', 'date', 'author_id'], order: 'date asc, id asc', limit: MAX_LEADS * 4 })
+    ], { fields: ['res_id', 'date', 'subtype_id'], order: 'date asc, id asc', limit: MAX_LEADS * 4 })
+    // An internal note (subtype Note, `internal`) is not a response to the customer; a message or an email is.
+    const subtypeIds = [...new Set(messages.map((message) => idOf(message.subtype_id)).filter((id): id is number => id !== null))]
+    const subtypes = subtypeIds.length === 0 ? [] : await odoo.read<{ id: number; internal: boolean }>('mail.message.subtype', subtypeIds, ['internal'])
+    const internal = new Set(subtypes.filter((subtype) => subtype.internal).map((subtype) => subtype.id))
     const first = new Map<number, number>()
-    for (const message of messages) if (!first.has(message.res_id)) first.set(message.res_id, odooTime(message.date))
+    for (const message of messages) {
+      const subtype = idOf(message.subtype_id)
+      if ((subtype === null || !internal.has(subtype)) && !first.has(message.res_id)) first.set(message.res_id, odooTime(message.date))
+    }
     return median([...first].map(([id, at]) => Math.max(0, at - (created.get(id) ?? at))))
   }
 }
