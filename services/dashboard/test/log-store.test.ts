@@ -37,7 +37,17 @@ t.test("services the dashboard was not written for appear in a lead's journey: r
     ['clicked', 'notifier', 5000, 40],
   ])
   t.equal(journey?.totalMs, 9000)
+  t.equal(store.journeys('meta:1')[0]?.steps.length, 6, 'found by correlation id')
+  t.equal(store.journeys('1')[0]?.correlationId, 'meta:1', 'found by the source id inside the event id')
+  t.equal(store.journeys('scored:1')[0]?.correlationId, 'meta:1', 'found by the id of a later event')
   t.same(store.pipeline().latency, { samples: 1, p50Ms: 2000, p95Ms: 2000 }, 'received → in Odoo')
+})
+
+t.test('a WhatsApp message is found by its message id', async (t) => {
+  const store = new LogStore()
+  store.ingestLine(line(0, { service: 'ingress', event_ids: ['wa:wamid.HBgLMTIzNDU2Nzg5MBUCABIYFjNFQjBD'], msg: 'events published' }))
+  store.ingestLine(line(1, { service: 'lead-processor', event_id: 'wa:wamid.HBgLMTIzNDU2Nzg5MBUCABIYFjNFQjBD', type: 'inbound.whatsapp.message.v1', correlation_id: 'wa:wamid.HBgLMTIzNDU2Nzg5MBUCABIYFjNFQjBD', lead_id: 9, lead_outcome: 'created', msg: 'lead created' }))
+  t.same(store.journeys('wamid.HBgLMTIzNDU2Nzg5MBUCABIYFjNFQjBD')[0]?.steps.map((step) => step.step), ['received', 'odoo_created'])
 })
 
 t.test('failures group by service and the shape of their reason; probes and page views are not pipeline traffic', async (t) => {
