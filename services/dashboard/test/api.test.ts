@@ -94,6 +94,8 @@ t.test('POSTs need the CSRF token of the session', async (t) => {
   t.match(await without.json(), { code: 'BAD_CSRF_TOKEN' })
   const wrong = await rig.post('/logout', '_csrf=nope', { cookie: session.cookie })
   t.equal(wrong.status, 403)
+  const again = await rig.post('/login', { user: 'admin', password: 'correct horse battery staple' }, { cookie: session.cookie })
+  t.equal(again.status, 200, 'signing in again needs no token')
   const right = await rig.post('/logout', `_csrf=${session.csrf}`, { cookie: session.cookie })
   t.equal(right.status, 303)
   t.match(right.headers.get('set-cookie') ?? '', /gassistant_session=;/, 'sign-out clears the session cookie')

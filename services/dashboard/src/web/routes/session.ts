@@ -59,7 +59,8 @@ export function sessionRoutes(app: FastifyInstance, options: SessionOptions): vo
   })
   // After the body is parsed: the token comes in the form (pages) or the x-csrf-token header (API).
   app.addHook('preHandler', async (request, reply) => {
-    if (request.method !== 'POST' || request.session === undefined) return
+    // Signing in again while signed in needs no token: the password is the proof.
+    if (request.method !== 'POST' || request.session === undefined || request.url === '/login') return
     const body = request.body as Record<string, unknown> | undefined
     if (!csrfMatches(options.secret, request.session, request.headers['x-csrf-token'] ?? body?.['_csrf'])) {
       request.outcomeReason = 'bad_csrf'
