@@ -44,6 +44,8 @@ export interface GraphStandInOptions {
   adAccounts?: Record<string, { token: string; campaigns: GraphCampaignSpend[] }>;
   version?: string;
   port?: number;
+  /** Listen address (default 127.0.0.1). */
+  host?: string;
   /** Require appsecret_proof on every call (Meta's "Require App Secret"); default true. */
   requireProof?: boolean;
 }
@@ -215,7 +217,7 @@ export async function startGraphStandIn(opts: GraphStandInOptions): Promise<Grap
     return fail(graphError(100, `Unsupported get request. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api`, { error_subcode: 33 }));
   }
 
-  const server = await listen(handle, opts.port ?? 0);
+  const server = await listen(handle, opts.port ?? 0, opts.host);
   const base = `http://127.0.0.1:${server.port}/${version}`;
   return {
     url: base,

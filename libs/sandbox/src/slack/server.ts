@@ -28,6 +28,8 @@ export interface SlackMessage {
 export interface SlackStandInOptions {
   token: string;
   port?: number;
+  /** Listen address (default 127.0.0.1). */
+  host?: string;
   /** email → user id; default one user. */
   users?: Record<string, string>;
   /** Channel ids that exist (user ids and DM ids always work); default C0GENERAL, C0LEADS. */
@@ -129,7 +131,7 @@ export async function startSlackStandIn(opts: SlackStandInOptions): Promise<Slac
 
   const server = await listen((req, res) => {
     handle(req, res).catch(() => { res.writeHead(500); res.end(); });
-  }, opts.port ?? 0);
+  }, opts.port ?? 0, opts.host);
   return {
     url: `http://127.0.0.1:${server.port}/api/`,
     get messages() { return messages; },
