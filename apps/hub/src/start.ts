@@ -1,10 +1,13 @@
 // `pnpm start`: the whole hub in one process for a laptop. Uses the in-process bus when AMQP_URL is
 // unset and the sandbox stand-ins for Odoo, the Graph API and Slack when ODOO_URL / GRAPH_API_URL / SLACK_API_URL are unset
 // (with test secrets, printed), then prints where to send webhooks and where each service's health and
-// metrics are served. Each service is read through its own settings schema and built by its own wiring
+// metrics are served. The dashboard reads the hub's own log stream in-process: every logger writes its lines
+// to stdout and into the dashboard's log store. Each service is read through its own settings schema and built by its own wiring
 // function — the very ones its container's main.ts uses. Never used in production: there every service
 // runs from its own main.ts with real RabbitMQ and Odoo.
+import { randomBytes } from 'node:crypto'
 import { createAmqpBus, createMemoryBus, describeBroker, type Bus } from '@gassistant/bus'
+import { DashboardSettings, LogStore, SERVICE as DASHBOARD, hashPassword, wireDashboard } from '@gassistant/dashboard'
 import { HUB_TOPOLOGY } from '@gassistant/contracts'
 import { IngressSettings, wireIngress } from '@gassistant/ingress'
 import { LeadProcessorSettings, SERVICE as PROCESSOR, wireLeadProcessor } from '@gassistant/lead-processor'
@@ -14,7 +17,7 @@ import { WorkflowRulesSettings, SERVICE as WORKFLOW_RULES, loadRules as loadWork
 import { AmqpUrl, LogLevel, createLogger, createMetrics, loadConfig, onShutdown, runMain } from '@gassistant/runtime'
 import { startGraphStandIn, startOdooStandIn, startSlackStandIn } from '@gassistant/sandbox'
 import Type from 'typebox'
-import { DEFAULT_PORT, LOCAL, SAMPLE_META_LEADS, localPorts } from './local.js'
+import { DEFAULT_PORT, LOCAL, MAX_PORT, SAMPLE_META_LEADS, localPorts } from './local.js'
 
 const INGRESS = 'ingress'
 const out = (line: string): void => void process.stdout.write(`${line}\n`)
@@ -25,7 +28,7 @@ const HubEnv = Type.Object({
   AMQP_URL: Type.Optional(AmqpUrl),
   LOG_LEVEL: LogLevel,
   /** The ingress's port; the others follow it (see localPorts). */
-  PORT: Type.Integer({ minimum: 0, maximum: 65_528, default: DEFAULT_PORT }),
+  PORT: Type.Integer({ minimum: 0, maximum: MAX_PORT, default: DEFAULT_PORT }),
   HOST: Type.String({ default: '127.0.0.1' }),
 })
 
@@ -54,7 +57,15 @@ await runMain(async () => {
   const workflowRules = await loadWorkflowRules(env['WORKFLOW_RULES_FILE'] || undefined)
   const slackRoutes = await loadRoutes(env['SLACK_ROUTES_FILE'] || undefined)
 
-  const log = createLogger({ service: 'hub', level: hub.LOG_LEVEL })
+  // Every line goes to stdout as in a container, and into the dashboard's store (its in-process log stream).
+  const logStore = new LogStore()
+  const destination = {
+    write(line: string) {
+      process.stdout.write(line)
+      logStore.ingestLine(line)
+    },
+  }
+  const log = createLogger({ service: 'hub', level: hub.LOG_LEVEL, destination })
   const closers: (() => Promise<unknown> | unknown)[] = []
   onShutdown(async () => {
     for (const close of closers.reverse()) await close()
@@ -93,7 +104,7 @@ await runMain(async () => {
   // metrics (CPU, memory, event loop) once, with the ingress's.
   const processor = await wireLeadProcessor(processorSettings, {
     bus,
-    log: createLogger({ service: PROCESSOR, level: processorSettings.LOG_LEVEL }),
+    log: createLogger({ service: PROCESSOR, level: processorSettings.LOG_LEVEL, destination }),
     metrics: createMetrics(PROCESSOR, { defaultMetrics: false }),
     ...(hub.AMQP_URL === undefined ? {} : { amqpUrl: hub.AMQP_URL }),
   })
@@ -103,7 +114,7 @@ await runMain(async () => {
   const scoringSettings = loadConfig(ScoringSettings, { ...processorEnv, PORT: String(ports.scoring) })
   const scoring = await wireScoring(scoringSettings, {
     bus,
-    log: createLogger({ service: SCORING, level: scoringSettings.LOG_LEVEL }),
+    log: createLogger({ service: SCORING, level: scoringSettings.LOG_LEVEL, destination }),
     metrics: createMetrics(SCORING, { defaultMetrics: false }),
     rules: scoringRules,
   })
@@ -113,7 +124,7 @@ await runMain(async () => {
   const rulesSettings = loadConfig(WorkflowRulesSettings, { ...processorEnv, PORT: String(ports.workflowRules) })
   const rulesService = await wireWorkflowRules(rulesSettings, {
     bus,
-    log: createLogger({ service: WORKFLOW_RULES, level: rulesSettings.LOG_LEVEL }),
+    log: createLogger({ service: WORKFLOW_RULES, level: rulesSettings.LOG_LEVEL, destination }),
     metrics: createMetrics(WORKFLOW_RULES, { defaultMetrics: false }),
     rules: workflowRules,
   })
@@ -121,7 +132,7 @@ await runMain(async () => {
   closers.push(() => rulesService.stop())
   const notifier = await wireNotifier(notifierSettings, {
     bus,
-    log: createLogger({ service: NOTIFIER, level: notifierSettings.LOG_LEVEL }),
+    log: createLogger({ service: NOTIFIER, level: notifierSettings.LOG_LEVEL, destination }),
     metrics: createMetrics(NOTIFIER, { defaultMetrics: false }),
     routes: slackRoutes,
   })
@@ -129,11 +140,31 @@ await runMain(async () => {
   closers.push(() => notifier.stop())
   const ingress = await wireIngress(ingressSettings, {
     bus,
-    log: createLogger({ service: INGRESS, level: ingressSettings.LOG_LEVEL }),
+    log: createLogger({ service: INGRESS, level: ingressSettings.LOG_LEVEL, destination }),
     metrics: createMetrics(INGRESS),
   })
   const ingressUrl = await ingress.start()
   closers.push(() => ingress.stop())
+  // The dashboard: the hub's own log stream, the services' probes, the bus's dead letters, the same Odoo.
+  // Without DASHBOARD_PASSWORD_HASH a password is made up for this run and printed.
+  const dashboardPassword = env['DASHBOARD_PASSWORD_HASH'] ? undefined : randomBytes(9).toString('base64url')
+  const dashboardSettings = loadConfig(DashboardSettings, {
+    DASHBOARD_SECURE_COOKIE: 'false',
+    DASHBOARD_SESSION_SECRET: randomBytes(32).toString('hex'),
+    ...processorEnv,
+    ...(dashboardPassword === undefined ? {} : { DASHBOARD_PASSWORD_HASH: await hashPassword(dashboardPassword) }),
+    DASHBOARD_SERVICES: JSON.stringify({ [INGRESS]: ingressUrl, [PROCESSOR]: processorUrl, [SCORING]: scoringUrl, [NOTIFIER]: notifierUrl }),
+    PORT: String(ports.dashboard),
+    HOST: hub.HOST,
+  })
+  const dashboard = await wireDashboard(dashboardSettings, {
+    log: createLogger({ service: DASHBOARD, level: dashboardSettings.LOG_LEVEL, destination }),
+    metrics: createMetrics(DASHBOARD, { defaultMetrics: false }),
+    store: logStore,
+    deadLetters: { bus: bus.deadLetters },
+  })
+  const dashboardUrl = await dashboard.start()
+  closers.push(() => dashboard.stop())
 
   const standIn = (variable: string) => (process.env[variable] ? '' : ' (stand-in)')
   out('')
@@ -157,5 +188,7 @@ await runMain(async () => {
   out(`  ${SCORING.padEnd(15)}${scoringUrl}/metrics`)
   out(`  ${WORKFLOW_RULES.padEnd(15)}${rulesUrl}/metrics`)
   out(`  ${NOTIFIER.padEnd(15)}${notifierUrl}/metrics`)
+  out(`  ${DASHBOARD.padEnd(15)}${dashboardUrl}/metrics`)
+  out(`Dashboard: ${dashboardUrl}/  (user admin${dashboardPassword === undefined ? ', the password of DASHBOARD_PASSWORD_HASH' : `, password ${dashboardPassword} for this run`})`)
   out('Try it: pnpm demo    Stop: Ctrl+C')
 }, { service: 'hub' })

@@ -83,8 +83,8 @@ t.test('a second hub runs beside the first: no port is fixed', async (t) => {
 })
 
 t.test('the ports follow PORT, so pnpm demo finds the hub from the same PORT', async (t) => {
-  t.same(localPorts(8090), { ingress: 8090, processor: 8091, odoo: 8092, graph: 8093, scoring: 8094, workflowRules: 8095, notifier: 8096, slack: 8097 })
-  t.same(localPorts(0), { ingress: 0, processor: 0, odoo: 0, graph: 0, scoring: 0, workflowRules: 0, notifier: 0, slack: 0 }, 'PORT=0: every port chosen by the system')
+  t.same(localPorts(8090), { ingress: 8090, processor: 8091, odoo: 8092, graph: 8093, scoring: 8094, workflowRules: 8095, notifier: 8096, slack: 8097, dashboard: 8098 })
+  t.same(localPorts(0), { ingress: 0, processor: 0, odoo: 0, graph: 0, scoring: 0, workflowRules: 0, notifier: 0, slack: 0, dashboard: 0 }, 'PORT=0: every port chosen by the system')
 })
 
 t.test('pnpm demo without a running hub says so in one line', async (t) => {

@@ -2,7 +2,10 @@
  * startGraphStandIn: Meta Graph API lead reads as meta-lead-ads.md documents them — `GET /{version}/{leadgen-id}`
  * with `fields`, `GET /{version}/{form-id}/leads` with cursor paging and `time_created` filtering,
  * `appsecret_proof` checking, and the error bodies/headers for 190, 100/33, 4, 17, 32, 613 (HTTP 400/403,
- * never 429, usage headers, no Retry-After). In memory, test/local use only; no webhooks are sent from here.
+ * never 429, usage headers, no Retry-After). Also the ads insights edge `GET /{version}/act_{id}/insights` at
+ * campaign level (`campaign_name`, `spend` as Meta's decimal strings, cursor paging) for the ad accounts given
+ * in `adAccounts`, each read with its own token; the spend does not vary with `date_preset`. In memory,
+ * test/local use only; no webhooks are sent from here.
  */
 import { createHmac } from 'node:crypto';
 import type http from 'node:http';
@@ -31,9 +34,14 @@ export interface GraphRequest {
   errorCode?: number;
 }
 
+/** One campaign's spend an ad account reports through ads insights. */
+export interface GraphCampaignSpend { campaign_id: string; campaign_name: string; spend: number }
+
 export interface GraphStandInOptions {
   appSecret: string;
   pageTokens: Record<string, string>;
+  /** Ad account id (digits, without `act_`) → the token that may read its insights and its campaigns' spend. */
+  adAccounts?: Record<string, { token: string; campaigns: GraphCampaignSpend[] }>;
   version?: string;
   port?: number;
   /** Listen address (default 127.0.0.1). */
@@ -96,6 +104,41 @@ export async function startGraphStandIn(opts: GraphStandInOptions): Promise<Grap
     return out;
   }
 
+  /** Campaign-level ads insights of one ad account (meta-lead-ads.md's Graph conventions: errors, proof, paging). */
+  function insights(accountId: string, token: string, query: Record<string, string>, path: string, res: http.ServerResponse, fail: (e: GraphErrorSpec) => void): void {
+    const account = opts.adAccounts?.[accountId];
+    if (!account) return fail(graphError(100, `Unsupported get request. Object with ID 'act_${accountId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api`, { error_subcode: 33 }));
+    if (account.token !== token) return fail(graphError(190, 'Invalid OAuth access token - Cannot parse access token', { error_subcode: 467 }));
+    const expectedProof = createHmac('sha256', opts.appSecret).update(token).digest('hex');
+    if (requireProof && !query['appsecret_proof']) return fail(graphError(100, 'API calls from the server require an appsecret_proof argument'));
+    if (query['appsecret_proof'] && query['appsecret_proof'] !== expectedProof) return fail(graphError(100, 'Invalid appsecret_proof provided in the API argument'));
+    if (query['level'] !== undefined && query['level'] !== 'campaign') return fail(graphError(100, `(#100) level must be campaign in this stand-in`));
+    const fields = (query['fields'] ?? 'spend').split(',').map((f) => f.trim()).filter(Boolean);
+    const unknown = fields.find((f) => !['campaign_id', 'campaign_name', 'spend'].includes(f));
+    if (unknown) return fail(graphError(100, `(#100) ${unknown} is not valid for fields param.`));
+    const limit = Math.min(Math.max(Number(query['limit'] ?? 25) || 25, 1), 500);
+    const start = query['after'] ? Number(Buffer.from(query['after'], 'base64url').toString()) : 0;
+    const page = account.campaigns.slice(start, start + limit);
+    const cursor = (i: number): string => Buffer.from(String(i)).toString('base64url');
+    const today = new Date().toISOString().slice(0, 10);
+    const data = page.map((row) => ({
+      ...Object.fromEntries(fields.map((f) => [f, f === 'spend' ? row.spend.toFixed(2) : row[f as 'campaign_id' | 'campaign_name']])),
+      date_start: today, date_stop: today,
+    }));
+    const body: Record<string, unknown> = { data };
+    if (page.length > 0) {
+      const paging: Record<string, unknown> = { cursors: { before: cursor(start), after: cursor(start + page.length) } };
+      if (start + page.length < account.campaigns.length) {
+        const next = new URL(`${base}${path.slice(version.length + 1)}`);
+        for (const [k, v] of Object.entries(query)) if (k !== 'after') next.searchParams.set(k, v);
+        next.searchParams.set('after', cursor(start + page.length));
+        paging['next'] = next.toString();
+      }
+      body['paging'] = paging;
+    }
+    sendJson(res, 200, body, { 'X-Ad-Account-Usage': JSON.stringify({ acc_id_util_pct: 1 }) });
+  }
+
   function handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const u = new URL(req.url ?? '/', 'http://127.0.0.1');
     const query = Object.fromEntries(u.searchParams);
@@ -109,6 +152,8 @@ export async function startGraphStandIn(opts: GraphStandInOptions): Promise<Grap
     if (parts[0] !== version) return fail(graphError(2635, `(#2635) You are calling a deprecated version of the Ads API. Please update to the latest version: ${version}.`));
     const token = query['access_token'];
     if (!token) return fail(graphError(104, 'An access token is required to request this resource.'));
+    const account = /^act_(\d+)$/.exec(parts[1] ?? '')?.[1];
+    if (account !== undefined && parts[2] === 'insights' && parts.length === 3) return insights(account, token, query, u.pathname, res, fail);
     const pageId = tokenToPage(token);
     if (!pageId) return fail(graphError(190, 'Invalid OAuth access token - Cannot parse access token', { error_subcode: 467 }));
     if (expired.has(pageId)) {
