@@ -4,7 +4,7 @@ import t from 'tap'
 import { DEFAULT_QUEUE_BOUND, DEFAULT_RETRY, EventType, HUB_TOPOLOGY, isEventType } from '@gassistant/contracts'
 
 t.test('only services that consume today are declared: no queue fills up without a reader', async (t) => {
-  t.same(Object.keys(HUB_TOPOLOGY), ['lead-processor', 'scoring'])
+  t.same(Object.keys(HUB_TOPOLOGY), ['lead-processor', 'scoring', 'meta-conversions'])
 })
 
 t.test('scoring takes synced leads, WhatsApp messages and Odoo lead changes, with the default policy on a bounded quorum queue', async (t) => {

@@ -10,6 +10,7 @@ import type { GraphClient } from './graph/client.js'
 import { GRAPH_DEPENDENCY } from './graph/errors.js'
 import { withLeadCache } from './graph/lead-cache.js'
 import { HANDLERS, type HandledType } from './handlers/index.js'
+import type { TokenAlert } from './meta/token-alert.js'
 import type { HandlerDeps, ProcessingConfig } from './handlers/deps.js'
 import { createLeadStore } from './sync/lead-store.js'
 import { createMemoryLocks, type PersonLocks } from './sync/locks.js'
@@ -38,6 +39,8 @@ export interface LeadProcessorDeps {
     readonly probeIntervalMs?: number
   }
   readonly metrics?: Metrics
+  /** Tells ops once when a page token expired; unset: the error log line only. */
+  readonly tokenAlert?: TokenAlert
   /** Default: in-process locks (one replica). Several replicas: createAmqpLocks. */
   readonly locks?: PersonLocks
   readonly now?: () => Date
@@ -79,6 +82,7 @@ export function createLeadProcessor(deps: LeadProcessorDeps): LeadProcessor {
   // The probe the bus runs while paused on Odoo: its answer is also what readiness reports.
   const probes = { [ODOO]: health.recorded(ODOO, () => odoo.ping()) }
   const graph: GraphClient = withLeadCache({
+    ...deps.graph,
     async getLead(leadgenId, pageId, signal) {
       try {
         const lead = await deps.graph.getLead(leadgenId, pageId, signal)
@@ -105,6 +109,7 @@ export function createLeadProcessor(deps: LeadProcessorDeps): LeadProcessor {
       return { leadType: leadTypeFor(config, odoo.capabilities), userId: config.userId, repeatWindowMs: config.repeatWindowMs }
     },
     now,
+    ...(deps.tokenAlert === undefined ? {} : { tokenAlert: deps.tokenAlert }),
     onSynced: (outcome) => synced?.inc({ outcome }),
   }
   let subscription: Subscription | undefined
