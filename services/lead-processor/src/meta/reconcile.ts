@@ -76,6 +76,8 @@ export interface ReconcilerDeps {
   readonly checkpoints?: Checkpoints
   readonly tokenAlert?: TokenAlert
   readonly now?: () => Date
+  /** Leads per Graph page (default the client's 100). */
+  readonly pageSize?: number
   readonly onLeads?: (result: 'published' | 'present', count: number) => void
 }
 
@@ -155,7 +157,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
           try {
             let after: string | undefined
             do {
-              const page = await throttle(() => graph.leadsPage(form.id, pageId, { since, ...(after === undefined ? {} : { after }) }, scope.signal), scope.signal)
+              const page = await throttle(() => graph.leadsPage(form.id, pageId, { since, ...(after === undefined ? {} : { after }), ...(deps.pageSize === undefined ? {} : { limit: deps.pageSize }) }, scope.signal), scope.signal)
               const held = page.data.length === 0 ? new Set<string>() : await inOdoo(page.data.map((lead) => lead.id))
               const lacking = page.data.filter((lead) => !held.has(lead.id))
               if (scope.publish && lacking.length > 0) await deps.bus.publish(lacking.map((lead) => leadgenEvent(lead, pageId, form.id)))

@@ -7,6 +7,7 @@ import { createLogger } from '@gassistant/runtime'
 import { startGraphStandIn, startOdooStandIn, type GraphLead, type GraphStandIn, type OdooStandIn } from '@gassistant/sandbox'
 import { Writable } from 'node:stream'
 import { createGraphClient } from '../../src/graph/client.js'
+import type { TokenAlert } from '../../src/meta/token-alert.js'
 import { createLeadProcessor, type LeadProcessor } from '../../src/service.js'
 import { createMemoryLocks, type PersonLocks } from '../../src/sync/locks.js'
 import { fixtureJson } from '@gassistant/test-support'
@@ -56,6 +57,7 @@ export interface ProcessorExtras {
   /** How often a paused consumer probes (default: the bus's 5 s). */
   probeIntervalMs?: number
   odooTimeoutMs?: number
+  tokenAlert?: TokenAlert
 }
 
 export function processorFor(bus: Bus, s: StandIns, extra: ProcessorExtras = {}): { processor: LeadProcessor; odoo: OdooClient } {
@@ -67,6 +69,7 @@ export function processorFor(bus: Bus, s: StandIns, extra: ProcessorExtras = {})
     graph,
     log: extra.log ?? memoryLog().log,
     locks: extra.locks ?? createMemoryLocks(),
+    ...(extra.tokenAlert === undefined ? {} : { tokenAlert: extra.tokenAlert }),
     config: {
       defaultRegion: 'SA',
       formMapping: {},
