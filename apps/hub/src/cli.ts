@@ -4,8 +4,9 @@ import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { UsageError, type CommandGroup, type CommandIo } from './commands/command.js'
 import { dead } from './commands/dead.js'
+import { meta } from './commands/meta.js'
 
-const GROUPS: Readonly<Record<string, CommandGroup>> = { dead }
+const GROUPS: Readonly<Record<string, CommandGroup>> = { dead, meta }
 
 export const USAGE = `usage: ${Object.values(GROUPS).map((group) => `pnpm hub ${group.usage}`).join('\n       ')}`
 

@@ -1,17 +1,15 @@
-// Reconciliation at scale, end to end (its own file: a thousand leads through the whole pipeline take a
-// while on a loaded machine, so it gets a timeout of its own). Leads Meta has whose webhooks never arrived are read back from the Graph
-// stand-in (forms edge, filtered and paged lead reads) and published as the webhook's own events; the real
-// ingress, RabbitMQ and lead-processor turn them into Odoo leads exactly once. Checkpoints live in the Odoo
-// stand-in's system parameters.
+// Reconciliation at scale, end to end: a thousand leads, a third of their webhooks lost, read back from the
+// Graph stand-in and turned into Odoo leads by the real ingress, RabbitMQ and lead-processor. Its own file
+// with its own timeout: a thousand leads through the whole pipeline take a while on a loaded machine.
 import t from 'tap'
-
-t.setTimeout(300_000)
 import { waitFor } from '@gassistant/test-support'
 import { checkpointKey } from '../src/meta/checkpoints.js'
 import { PAGE_ID } from './helpers/harness.js'
 import { startHub, type Hub } from './helpers/hub.js'
 import { FORMS, metaLeads, observe, reconcilerFor, webhookFor } from './helpers/meta.js'
 import type { GraphLead } from '@gassistant/sandbox'
+
+t.setTimeout(300_000)
 
 /** Read from the stand-in's own tables: polling a thousand leads over XML-RPC would slow the very pipeline under test. */
 const leadCount = (hub: Hub): number => hub.s.odooServer.records('crm.lead').length
