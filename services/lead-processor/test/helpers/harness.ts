@@ -15,6 +15,9 @@ import { fixtureJson } from '@gassistant/test-support'
 export const APP_SECRET = 'test-app-secret'
 export const PAGE_ID = '104857600112233'
 export const PAGE_TOKENS = { [PAGE_ID]: 'page-token-test' }
+/** The Conversions API dataset of the Graph stand-in and the system-user token that may send to it. */
+export const DATASET_ID = '777000000000001'
+export const CAPI_TOKEN = 'capi-token-test'
 
 export interface LogLine { level: string; msg: string; [k: string]: unknown }
 
@@ -37,7 +40,7 @@ export interface StandIns {
 
 export async function startStandIns(opts: { addonInstalled?: boolean; scoringHistory?: boolean; leadsSetting?: boolean } = {}): Promise<StandIns> {
   const odooServer = await startOdooStandIn({ addonInstalled: opts.addonInstalled ?? true, scoringHistory: opts.scoringHistory ?? false, leadsSetting: opts.leadsSetting ?? false })
-  const graphServer = await startGraphStandIn({ appSecret: APP_SECRET, pageTokens: PAGE_TOKENS })
+  const graphServer = await startGraphStandIn({ appSecret: APP_SECRET, pageTokens: PAGE_TOKENS, datasets: { [DATASET_ID]: CAPI_TOKEN } })
   return { odooServer, graphServer, close: async () => { await graphServer.close(); await odooServer.close() } }
 }
 
