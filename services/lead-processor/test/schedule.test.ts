@@ -49,7 +49,7 @@ t.test('two replicas sharing the lock: one runs, the other skips its turn', asyn
   t.equal(a.runs.length, 1, 'one run')
 })
 
-const waitForRun = (runs: unknown[]): Promise<number> => waitFor(() => runs.length, 'a run')
+const waitForRun = (runs: unknown[]): Promise<number> => waitFor(() => runs.length > 0 && runs.length, 'a run')
 
 t.test('stop() aborts a run in progress and waits for it', async (t) => {
   const a = gatedReconciler()
