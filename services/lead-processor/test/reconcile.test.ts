@@ -117,3 +117,19 @@ t.test('an expired page token: one ops notification across many leads and the re
   t.match(notification?.data, { channel: 'slack', recipient: { channel: '#ops' }, dedupeKey: new RegExp(`^meta-token-expired:${PAGE_ID}:[0-9a-f]{12}$`) })
   t.notMatch(JSON.stringify(notification), PAGE_TOKENS[PAGE_ID]!, 'the token is not in it')
 })
+
+t.test("a reconciled lead's event is its webhook's event: same id, same data", async (t) => {
+  const hub = await startHub(t)
+  const published = await observe(t, hub, 'inbound.meta.leadgen.v1')
+  const [lead] = metaLeads(1, FORMS[0], 0)
+  hub.s.graphServer.addLead(lead!)
+  await deliver(hub, [lead!])
+  await waitFor(() => published.length === 1, "the webhook's event")
+  const summary = await reconcilerFor(hub).reconciler.run({ publish: true })
+  t.equal(summary.published, 1, 'Odoo lacks it (no consumer runs here)')
+  await waitFor(() => published.length === 2, "the reconciliation's event")
+  const [fromWebhook, fromReconciliation] = published
+  t.equal(fromReconciliation?.id, fromWebhook?.id)
+  t.equal(fromReconciliation?.subject, fromWebhook?.subject)
+  t.same(fromReconciliation?.data, fromWebhook?.data)
+})
