@@ -36,6 +36,7 @@ t.test('pnpm start runs the hub locally, pnpm demo turns its samples into Odoo l
   const at = await started(hub)
   t.match(hub.stdout(), `Meta Lead Ads  POST ${at.ingress}/webhooks/meta`, 'prints where to send webhooks')
   t.match(hub.stdout(), 'in-process (AMQP_URL unset')
+  t.match(hub.stdout(), 'Meta leads: reconciled every 15 min over 24 h; no conversion feedback', 'says how Meta leads are reconciled')
 
   const demo = await runScript(DEMO, [], { ...UNSET, HUB_URL: at.ingress, ODOO_URL: at.odoo })
   t.equal(demo.code, 0, `the demo found every sample lead in Odoo (${demo.stderr.trim()})`)

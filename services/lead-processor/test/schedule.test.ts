@@ -60,3 +60,18 @@ t.test('stop() aborts a run in progress and waits for it', async (t) => {
   t.equal(await running, undefined, 'the aborted run ended')
   t.equal(a.runs[0]?.signal?.aborted, true)
 })
+
+t.test('runs on its own every interval, and reports each run', async (t) => {
+  const runs: ReconcileSummary[] = []
+  const schedule = startReconcileSchedule({
+    reconciler: { run: async () => SUMMARY },
+    intervalMs: 20,
+    firstRunMs: 0,
+    locks: createMemoryLocks(),
+    log: memoryLog().log,
+    onRun: (summary) => runs.push(summary),
+  })
+  t.teardown(() => schedule.stop())
+  await waitFor(() => runs.length >= 3, 'three scheduled runs')
+  t.same(runs.slice(0, 3), [SUMMARY, SUMMARY, SUMMARY])
+})
