@@ -90,7 +90,7 @@ async function startRig(t: Test, graphFor: (real: GraphClient) => GraphClient = 
       return `odoo:${id}`
     },
     async handled(eventId, times = 1) {
-      await waitFor(() => busLog.lines.filter((l) => l['event_id'] === eventId && (l.msg === 'event handled' || l.msg.startsWith('event parked'))).length >= times, `delivery ${eventId} handled ${times}×`)
+      await waitFor(() => busLog.lines.filter((l) => l['event_id'] === eventId && (l.msg === 'event handled' || l.msg.startsWith('event parked'))).length >= times, `delivery ${eventId} handled ${times}×`, 30_000)
     },
   }
 }
@@ -102,7 +102,7 @@ t.test('a Meta lead moved New → Won: Meta receives every stage in order, once,
   const rig = await startRig(t)
   const leadId = seedLead(rig)
   await rig.stageChanged(leadId, 'New')
-  await waitFor(() => names(rig).length === 1, 'the first stage sent')
+  await waitFor(() => names(rig).length === 1, 'the first stage sent', 30_000)
   const at = new Date(Math.floor(Date.now() / 1000) * 1000)
   const won = randomUUID()
   const eventId = await rig.stageChanged(leadId, 'Won', { deliveryId: won, at })

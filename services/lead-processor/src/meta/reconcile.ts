@@ -147,14 +147,16 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       for (const { pageId, forms: pageForms } of planned) {
         let pageFailure: string | undefined
         for (const form of pageForms) {
-          const since = scope.since ?? (scope.publish ? await startOf(pageId, form.id, startedAt) : new Date(startedAt.getTime() - deps.windowMs))
-          const report = { pageId, formId: form.id, ...(form.name === undefined ? {} : { formName: form.name }), since, metaLeads: 0, inOdoo: 0, missing: [] as string[], published: 0 }
+          const report = { pageId, formId: form.id, ...(form.name === undefined ? {} : { formName: form.name }), since: scope.since ?? new Date(startedAt.getTime() - deps.windowMs), metaLeads: 0, inOdoo: 0, missing: [] as string[], published: 0 }
           if (pageFailure !== undefined) {
             forms.push({ ...report, error: pageFailure })
             totals.formsDone += 1
             continue
           }
           try {
+            // A checkpoint that cannot be read fails the form: starting from the window instead could skip its older stretch.
+            if (scope.since === undefined && scope.publish) report.since = await startOf(pageId, form.id, startedAt)
+            const since = report.since
             let after: string | undefined
             do {
               const page = await throttle(() => graph.leadsPage(form.id, pageId, { since, ...(after === undefined ? {} : { after }), ...(deps.pageSize === undefined ? {} : { limit: deps.pageSize }) }, scope.signal), scope.signal)
@@ -166,7 +168,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
               report.missing.push(...lacking.map((lead) => lead.id))
               if (scope.publish) report.published += lacking.length
               totals.leadsRead += page.data.length
-              totals.published = totals.published + (scope.publish ? lacking.length : 0)
+              if (scope.publish) totals.published += lacking.length
               deps.onLeads?.('present', held.size)
               if (scope.publish) deps.onLeads?.('published', lacking.length)
               scope.onProgress?.({ ...totals })
