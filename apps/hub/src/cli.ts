@@ -3,10 +3,12 @@
 import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { UsageError, type CommandGroup, type CommandIo } from './commands/command.js'
+import { dashboard } from './commands/dashboard.js'
 import { dead } from './commands/dead.js'
 import { meta } from './commands/meta.js'
+import { score } from './commands/score.js'
 
-const GROUPS: Readonly<Record<string, CommandGroup>> = { dead, meta }
+const GROUPS: Readonly<Record<string, CommandGroup>> = { dead, score, dashboard, meta }
 
 export const USAGE = `usage: ${Object.values(GROUPS).map((group) => `pnpm hub ${group.usage}`).join('\n       ')}`
 

@@ -8,10 +8,10 @@ import { signGAssistant } from '@gassistant/contracts'
 import { createOdooClient } from '@gassistant/odoo'
 import { ConfigError, HttpUrl, loadConfig } from '@gassistant/runtime'
 import Type, { type Static } from 'typebox'
-import { DEFAULT_PORT, LOCAL, SAMPLE_META_LEADS, localPorts } from './local.js'
+import { DEFAULT_PORT, LOCAL, MAX_PORT, SAMPLE_META_LEADS, localPorts } from './local.js'
 
 const DemoEnv = Type.Object({
-  PORT: Type.Integer({ minimum: 0, maximum: 65_532, default: DEFAULT_PORT }),
+  PORT: Type.Integer({ minimum: 0, maximum: MAX_PORT, default: DEFAULT_PORT }),
   HUB_URL: Type.Optional(HttpUrl),
   ODOO_URL: Type.Optional(HttpUrl),
   ODOO_DB: Type.String({ default: LOCAL.odooDb }),

@@ -8,14 +8,18 @@ export const DEFAULT_PORT = 8080
 /**
  * Every port `pnpm start` listens on, from its PORT: the ingress on PORT, the lead-processor's health and
  * metrics on PORT+1, the Odoo and Graph stand-ins on PORT+2 and PORT+3, the scoring service's health and
- * metrics on PORT+4. So a second hub with another
+ * metrics on PORT+4, the notifier's on PORT+6, the Slack stand-in on PORT+7 and the dashboard on PORT+8 (PORT+5
+ * belongs to workflow-rules). So a second hub with another
  * PORT collides with nothing, and `pnpm demo` with the same PORT finds the first one. PORT=0: the system
  * chooses every port (the hub prints them).
  */
-export function localPorts(port: number): { ingress: number; processor: number; odoo: number; graph: number; scoring: number } {
-  if (port === 0) return { ingress: 0, processor: 0, odoo: 0, graph: 0, scoring: 0 }
-  return { ingress: port, processor: port + 1, odoo: port + 2, graph: port + 3, scoring: port + 4 }
+export function localPorts(port: number): { ingress: number; processor: number; odoo: number; graph: number; scoring: number; notifier: number; slack: number; dashboard: number } {
+  if (port === 0) return { ingress: 0, processor: 0, odoo: 0, graph: 0, scoring: 0, notifier: 0, slack: 0, dashboard: 0 }
+  return { ingress: port, processor: port + 1, odoo: port + 2, graph: port + 3, scoring: port + 4, notifier: port + 6, slack: port + 7, dashboard: port + 8 }
 }
+
+/** The highest PORT the hub accepts: its last port (the dashboard's) must still be a port. */
+export const MAX_PORT = 65_535 - 8
 
 export const LOCAL = {
   metaAppSecret: 'test-app-secret',
@@ -28,6 +32,9 @@ export const LOCAL = {
   odooDb: 'gassistant',
   odooUser: 'admin',
   odooPassword: 'admin',
+  slackBotToken: 'xoxb-local-token',
+  slackSigningSecret: 'test-slack-signing-secret',
+  slackDefaultChannel: 'C0GENERAL',
 } as const
 
 /** Meta leads the Graph stand-in serves, so the demo's webhooks can be read back like real ones. */

@@ -1,18 +1,22 @@
 // `pnpm start`: the whole hub in one process for a laptop. Uses the in-process bus when AMQP_URL is
-// unset and the sandbox stand-ins for Odoo and the Graph API when ODOO_URL / GRAPH_API_URL are unset
+// unset and the sandbox stand-ins for Odoo, the Graph API and Slack when ODOO_URL / GRAPH_API_URL / SLACK_API_URL are unset
 // (with test secrets, printed), then prints where to send webhooks and where each service's health and
-// metrics are served. Each service is read through its own settings schema and built by its own wiring
+// metrics are served. The dashboard reads the hub's own log stream in-process: every logger writes its lines
+// to stdout and into the dashboard's log store. Each service is read through its own settings schema and built by its own wiring
 // function — the very ones its container's main.ts uses. Never used in production: there every service
 // runs from its own main.ts with real RabbitMQ and Odoo.
+import { randomBytes } from 'node:crypto'
 import { createAmqpBus, createMemoryBus, describeBroker, type Bus } from '@gassistant/bus'
+import { DashboardSettings, LogStore, SERVICE as DASHBOARD, hashPassword, wireDashboard } from '@gassistant/dashboard'
 import { HUB_TOPOLOGY } from '@gassistant/contracts'
 import { IngressSettings, wireIngress } from '@gassistant/ingress'
 import { LeadProcessorSettings, SERVICE as PROCESSOR, wireLeadProcessor } from '@gassistant/lead-processor'
+import { NotifierSettings, SERVICE as NOTIFIER, loadRoutes, wireNotifier } from '@gassistant/notifier'
 import { ScoringSettings, SERVICE as SCORING, loadRules, wireScoring } from '@gassistant/scoring'
 import { AmqpUrl, LogLevel, createLogger, createMetrics, loadConfig, onShutdown, runMain } from '@gassistant/runtime'
-import { startGraphStandIn, startOdooStandIn } from '@gassistant/sandbox'
+import { startGraphStandIn, startOdooStandIn, startSlackStandIn } from '@gassistant/sandbox'
 import Type from 'typebox'
-import { DEFAULT_PORT, LOCAL, SAMPLE_META_LEADS, localPorts } from './local.js'
+import { DEFAULT_PORT, LOCAL, MAX_PORT, SAMPLE_META_LEADS, localPorts } from './local.js'
 
 const INGRESS = 'ingress'
 const out = (line: string): void => void process.stdout.write(`${line}\n`)
@@ -23,7 +27,7 @@ const HubEnv = Type.Object({
   AMQP_URL: Type.Optional(AmqpUrl),
   LOG_LEVEL: LogLevel,
   /** The ingress's port; the others follow it (see localPorts). */
-  PORT: Type.Integer({ minimum: 0, maximum: 65_532, default: DEFAULT_PORT }),
+  PORT: Type.Integer({ minimum: 0, maximum: MAX_PORT, default: DEFAULT_PORT }),
   HOST: Type.String({ default: '127.0.0.1' }),
 })
 
@@ -37,6 +41,8 @@ const localDefaults: Record<string, string> = {
   ODOO_WEBHOOK_SECRET: LOCAL.odooWebhookSecret,
   FORM_SECRETS: JSON.stringify({ [LOCAL.formKey]: { secret: LOCAL.formSecret } }),
   META_PAGE_TOKENS: JSON.stringify({ [LOCAL.pageId]: LOCAL.pageToken }),
+  SLACK_SIGNING_SECRET: LOCAL.slackSigningSecret,
+  SLACK_DEFAULT_CHANNEL: LOCAL.slackDefaultChannel,
 }
 
 await runMain(async () => {
@@ -47,8 +53,17 @@ await runMain(async () => {
   const processorEnv: Record<string, string | undefined> = { ...env, PORT: String(ports.processor), HOST: hub.HOST }
   const early = loadConfig(Type.Omit(LeadProcessorSettings, STAND_IN_VARIABLES), processorEnv)
   const scoringRules = await loadRules(env['SCORING_RULES_FILE'] || undefined)
+  const slackRoutes = await loadRoutes(env['SLACK_ROUTES_FILE'] || undefined)
 
-  const log = createLogger({ service: 'hub', level: hub.LOG_LEVEL })
+  // Every line goes to stdout as in a container, and into the dashboard's store (its in-process log stream).
+  const logStore = new LogStore()
+  const destination = {
+    write(line: string) {
+      process.stdout.write(line)
+      logStore.ingestLine(line)
+    },
+  }
+  const log = createLogger({ service: 'hub', level: hub.LOG_LEVEL, destination })
   const closers: (() => Promise<unknown> | unknown)[] = []
   onShutdown(async () => {
     for (const close of closers.reverse()) await close()
@@ -66,6 +81,17 @@ await runMain(async () => {
     processorEnv['GRAPH_API_URL'] = graph.url
   }
   const processorSettings = loadConfig(LeadProcessorSettings, processorEnv)
+  // The notifier reads the same Odoo (a rep opens it at ODOO_PUBLIC_URL, by default the same URL) and posts to
+  // the Slack stand-in unless SLACK_API_URL is set.
+  const notifierEnv: Record<string, string | undefined> = { ODOO_PUBLIC_URL: processorSettings.ODOO_URL, ...processorEnv, PORT: String(ports.notifier) }
+  if (!env['SLACK_API_URL']) {
+    // The stand-in's own token: a real Slack (SLACK_API_URL set) needs the user's SLACK_BOT_TOKEN.
+    notifierEnv['SLACK_BOT_TOKEN'] ||= LOCAL.slackBotToken
+    const slack = await startSlackStandIn({ token: notifierEnv['SLACK_BOT_TOKEN'], port: ports.slack })
+    closers.push(() => slack.close())
+    notifierEnv['SLACK_API_URL'] = slack.url
+  }
+  const notifierSettings = loadConfig(NotifierSettings, notifierEnv)
 
   const bus: Bus = hub.AMQP_URL
     ? await createAmqpBus({ url: hub.AMQP_URL, log, connectionName: 'hub', declare: Object.values(HUB_TOPOLOGY) })
@@ -76,7 +102,7 @@ await runMain(async () => {
   // metrics (CPU, memory, event loop) once, with the ingress's.
   const processor = await wireLeadProcessor(processorSettings, {
     bus,
-    log: createLogger({ service: PROCESSOR, level: processorSettings.LOG_LEVEL }),
+    log: createLogger({ service: PROCESSOR, level: processorSettings.LOG_LEVEL, destination }),
     metrics: createMetrics(PROCESSOR, { defaultMetrics: false }),
     ...(hub.AMQP_URL === undefined ? {} : { amqpUrl: hub.AMQP_URL }),
   })
@@ -86,19 +112,47 @@ await runMain(async () => {
   const scoringSettings = loadConfig(ScoringSettings, { ...processorEnv, PORT: String(ports.scoring) })
   const scoring = await wireScoring(scoringSettings, {
     bus,
-    log: createLogger({ service: SCORING, level: scoringSettings.LOG_LEVEL }),
+    log: createLogger({ service: SCORING, level: scoringSettings.LOG_LEVEL, destination }),
     metrics: createMetrics(SCORING, { defaultMetrics: false }),
     rules: scoringRules,
   })
   const scoringUrl = await scoring.start()
   closers.push(() => scoring.stop())
+  const notifier = await wireNotifier(notifierSettings, {
+    bus,
+    log: createLogger({ service: NOTIFIER, level: notifierSettings.LOG_LEVEL, destination }),
+    metrics: createMetrics(NOTIFIER, { defaultMetrics: false }),
+    routes: slackRoutes,
+  })
+  const notifierUrl = await notifier.start()
+  closers.push(() => notifier.stop())
   const ingress = await wireIngress(ingressSettings, {
     bus,
-    log: createLogger({ service: INGRESS, level: ingressSettings.LOG_LEVEL }),
+    log: createLogger({ service: INGRESS, level: ingressSettings.LOG_LEVEL, destination }),
     metrics: createMetrics(INGRESS),
   })
   const ingressUrl = await ingress.start()
   closers.push(() => ingress.stop())
+  // The dashboard: the hub's own log stream, the services' probes, the bus's dead letters, the same Odoo.
+  // Without DASHBOARD_PASSWORD_HASH a password is made up for this run and printed.
+  const dashboardPassword = env['DASHBOARD_PASSWORD_HASH'] ? undefined : randomBytes(9).toString('base64url')
+  const dashboardSettings = loadConfig(DashboardSettings, {
+    DASHBOARD_SECURE_COOKIE: 'false',
+    DASHBOARD_SESSION_SECRET: randomBytes(32).toString('hex'),
+    ...processorEnv,
+    ...(dashboardPassword === undefined ? {} : { DASHBOARD_PASSWORD_HASH: await hashPassword(dashboardPassword) }),
+    DASHBOARD_SERVICES: JSON.stringify({ [INGRESS]: ingressUrl, [PROCESSOR]: processorUrl, [SCORING]: scoringUrl, [NOTIFIER]: notifierUrl }),
+    PORT: String(ports.dashboard),
+    HOST: hub.HOST,
+  })
+  const dashboard = await wireDashboard(dashboardSettings, {
+    log: createLogger({ service: DASHBOARD, level: dashboardSettings.LOG_LEVEL, destination }),
+    metrics: createMetrics(DASHBOARD, { defaultMetrics: false }),
+    store: logStore,
+    deadLetters: { bus: bus.deadLetters },
+  })
+  const dashboardUrl = await dashboard.start()
+  closers.push(() => dashboard.stop())
 
   const standIn = (variable: string) => (process.env[variable] ? '' : ' (stand-in)')
   out('')
@@ -111,17 +165,22 @@ await runMain(async () => {
     : 'not reconciled (META_RECONCILE_INTERVAL_MINUTES=0)'
   const feedback = processorSettings.META_DATASET_ID && processorSettings.META_CAPI_TOKEN ? `stages sent to dataset ${processorSettings.META_DATASET_ID}` : 'no conversion feedback (META_DATASET_ID unset)'
   out(`  Meta leads: ${reconcile}; ${feedback}`)
+  out(`  Slack:      ${notifierSettings.SLACK_API_URL ?? ''}${standIn('SLACK_API_URL')} default channel ${notifierSettings.SLACK_DEFAULT_CHANNEL}`)
   // Only the samples' own test secrets are shown: a secret the user set never reaches the terminal.
-  const defaulted = ['META_APP_SECRET', 'META_VERIFY_TOKEN', 'ODOO_WEBHOOK_SECRET', 'FORM_SECRETS'].filter((name) => !process.env[name])
+  const defaulted = ['META_APP_SECRET', 'META_VERIFY_TOKEN', 'ODOO_WEBHOOK_SECRET', 'FORM_SECRETS', 'SLACK_SIGNING_SECRET'].filter((name) => !process.env[name])
   if (defaulted.length > 0) out(`  test secrets: ${defaulted.map((name) => `${name}=${localDefaults[name] ?? ''}`).join(' ')}`)
   out('Send webhooks to:')
   out(`  Meta Lead Ads  POST ${ingressUrl}/webhooks/meta`)
   out(`  WhatsApp       POST ${ingressUrl}/webhooks/whatsapp`)
   out(`  Web forms      POST ${ingressUrl}/webhooks/forms/${LOCAL.formKey}`)
   out(`  Odoo addon     POST ${ingressUrl}/webhooks/odoo`)
+  out(`  Slack buttons  POST ${ingressUrl}/webhooks/slack/interactivity`)
   out('Health and metrics, each service on its own port as in its container (/healthz /readyz /metrics):')
   out(`  ${INGRESS.padEnd(15)}${ingressUrl}/metrics`)
   out(`  ${PROCESSOR.padEnd(15)}${processorUrl}/metrics`)
   out(`  ${SCORING.padEnd(15)}${scoringUrl}/metrics`)
+  out(`  ${NOTIFIER.padEnd(15)}${notifierUrl}/metrics`)
+  out(`  ${DASHBOARD.padEnd(15)}${dashboardUrl}/metrics`)
+  out(`Dashboard: ${dashboardUrl}/  (user admin${dashboardPassword === undefined ? ', the password of DASHBOARD_PASSWORD_HASH' : `, password ${dashboardPassword} for this run`})`)
   out('Try it: pnpm demo    Stop: Ctrl+C')
 }, { service: 'hub' })

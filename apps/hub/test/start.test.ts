@@ -9,7 +9,7 @@ import { localPorts } from '../src/local.js'
 const START = 'apps/hub/src/start.ts'
 const DEMO = 'apps/hub/src/demo.ts'
 /** What the user did not set: the hub falls back to the in-process bus and the stand-ins. */
-const UNSET = { AMQP_URL: undefined, ODOO_URL: undefined, GRAPH_API_URL: undefined, META_APP_SECRET: undefined, META_PAGE_TOKENS: undefined }
+const UNSET = { AMQP_URL: undefined, ODOO_URL: undefined, GRAPH_API_URL: undefined, META_APP_SECRET: undefined, META_PAGE_TOKENS: undefined, SLACK_API_URL: undefined, SLACK_BOT_TOKEN: undefined }
 
 function startHub(t: Test): RunningScript {
   const hub = startScript(START, { ...UNSET, PORT: '0', LOG_LEVEL: 'info' })
@@ -37,6 +37,9 @@ t.test('pnpm start runs the hub locally, pnpm demo turns its samples into Odoo l
   t.match(hub.stdout(), `Meta Lead Ads  POST ${at.ingress}/webhooks/meta`, 'prints where to send webhooks')
   t.match(hub.stdout(), 'in-process (AMQP_URL unset')
   t.match(hub.stdout(), 'Meta leads: reconciled every 15 min over 24 h; no conversion feedback', 'says how Meta leads are reconciled')
+  t.match(hub.stdout(), `Slack buttons  POST ${at.ingress}/webhooks/slack/interactivity`, 'the Slack Interactivity Request URL')
+  const notifier = /notifier\s+(http:\/\/\S+)\/metrics/.exec(hub.stdout())?.[1]
+  t.equal((await fetch(`${notifier}/readyz`)).status, 200, 'the notifier is ready (bus, Odoo and the Slack stand-in reachable)')
 
   const demo = await runScript(DEMO, [], { ...UNSET, HUB_URL: at.ingress, ODOO_URL: at.odoo })
   t.equal(demo.code, 0, `the demo found every sample lead in Odoo (${demo.stderr.trim()})`)
@@ -78,8 +81,8 @@ t.test('a second hub runs beside the first: no port is fixed', async (t) => {
 })
 
 t.test('the ports follow PORT, so pnpm demo finds the hub from the same PORT', async (t) => {
-  t.same(localPorts(8090), { ingress: 8090, processor: 8091, odoo: 8092, graph: 8093, scoring: 8094 })
-  t.same(localPorts(0), { ingress: 0, processor: 0, odoo: 0, graph: 0, scoring: 0 }, 'PORT=0: every port chosen by the system')
+  t.same(localPorts(8090), { ingress: 8090, processor: 8091, odoo: 8092, graph: 8093, scoring: 8094, notifier: 8096, slack: 8097, dashboard: 8098 })
+  t.same(localPorts(0), { ingress: 0, processor: 0, odoo: 0, graph: 0, scoring: 0, notifier: 0, slack: 0, dashboard: 0 }, 'PORT=0: every port chosen by the system')
 })
 
 t.test('pnpm demo without a running hub says so in one line', async (t) => {

@@ -3,6 +3,7 @@ import type { Static } from 'typebox'
 import { FormSubmitted, MetaLeadgen, OdooLead, OdooLeadMessagePosted, OdooOrder, WhatsAppMessage } from './events/inbound.js'
 import { LeadRejected, LeadScored, LeadSynced } from './events/lead.js'
 import { NotificationDelivered, NotificationFailed, NotificationRequested } from './events/notification.js'
+import { SlackAction } from './events/slack.js'
 
 export const EventSchemas = {
   'inbound.meta.leadgen.v1': MetaLeadgen,
@@ -17,6 +18,7 @@ export const EventSchemas = {
   'notification.requested.v1': NotificationRequested,
   'notification.delivered.v1': NotificationDelivered,
   'notification.failed.v1': NotificationFailed,
+  'inbound.slack.action.v1': SlackAction,
 } as const
 
 export type EventTypeName = keyof typeof EventSchemas
@@ -34,6 +36,7 @@ export const EventType = {
   NotificationRequested: 'notification.requested.v1',
   NotificationDelivered: 'notification.delivered.v1',
   NotificationFailed: 'notification.failed.v1',
+  SlackAction: 'inbound.slack.action.v1',
 } as const satisfies Record<string, EventTypeName>
 
 /** The full envelope of an event of type T. */

@@ -60,6 +60,7 @@ function consumer<S extends string>(service: S, bindings: readonly EventTypeName
 export const HUB_TOPOLOGY = Object.freeze({
   'lead-processor': consumer('lead-processor', [EventType.MetaLeadgen, EventType.WhatsAppMessage, EventType.FormSubmitted]),
   scoring: consumer('scoring', [EventType.LeadSynced, EventType.WhatsAppMessage, EventType.OdooLead]),
+  notifier: consumer('notifier', [EventType.NotificationRequested, EventType.SlackAction]),
   // Run by the lead-processor (its conversion feedback to Meta), on a queue of its own so a Conversions API
   // outage never holds up leads, and Odoo's lead events never queue behind them.
   'meta-conversions': consumer('meta-conversions', [EventType.OdooLead]),

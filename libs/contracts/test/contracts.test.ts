@@ -95,6 +95,15 @@ const validData: { [T in EventTypeName]: DataOf<T> } = {
     requestEventId: 'n1',
   },
   'notification.failed.v1': { dedupeKey: 'hot-lead:42', channel: 'slack', reason: 'channel_not_found', requestEventId: 'n1' },
+  'inbound.slack.action.v1': {
+    action: 'contacted',
+    leadId: 42,
+    slackUserId: 'U0SARA0001',
+    slackTeamId: 'T0HUB00001',
+    channel: 'D0SARA0001',
+    messageTs: '1767868200.000100',
+    actionTs: '1767868260.123456',
+  },
 }
 
 t.test('every event type of the design has a schema, a constant and a valid example', async (t) => {

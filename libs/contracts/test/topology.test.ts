@@ -4,13 +4,23 @@ import t from 'tap'
 import { DEFAULT_QUEUE_BOUND, DEFAULT_RETRY, EventType, HUB_TOPOLOGY, isEventType } from '@gassistant/contracts'
 
 t.test('only services that consume today are declared: no queue fills up without a reader', async (t) => {
-  t.same(Object.keys(HUB_TOPOLOGY), ['lead-processor', 'scoring', 'meta-conversions'])
+  t.same(Object.keys(HUB_TOPOLOGY), ['lead-processor', 'scoring', 'notifier', 'meta-conversions'])
 })
 
 t.test('scoring takes synced leads, WhatsApp messages and Odoo lead changes, with the default policy on a bounded quorum queue', async (t) => {
   t.same(HUB_TOPOLOGY.scoring, {
     service: 'scoring',
     bindings: [EventType.LeadSynced, EventType.WhatsAppMessage, EventType.OdooLead],
+    retry: DEFAULT_RETRY,
+    queueType: 'quorum',
+    bound: DEFAULT_QUEUE_BOUND,
+  })
+})
+
+t.test('the notifier takes notification requests and Slack button clicks, with the default policy on a bounded quorum queue', async (t) => {
+  t.same(HUB_TOPOLOGY.notifier, {
+    service: 'notifier',
+    bindings: [EventType.NotificationRequested, EventType.SlackAction],
     retry: DEFAULT_RETRY,
     queueType: 'quorum',
     bound: DEFAULT_QUEUE_BOUND,

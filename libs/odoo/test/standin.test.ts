@@ -101,6 +101,23 @@ t.test('activity_schedule over RPC: the activity is created, yet the caller gets
   t.equal(s.records('mail.activity').length, 1, 'but the activity exists');
 });
 
+t.test('mail.activity action_feedback / action_done as 17.0: the done message, the activity gone, a done id faults', async (t) => {
+  const s = await standIn(t);
+  const odoo = clientFor(t, s);
+  const lead = await odoo.create('crm.lead', { name: 'x' });
+  const first = await odoo.createActivity({ model: 'crm.lead', resId: lead, summary: 'Call <back>', dateDeadline: '2026-12-01', userId: 3 });
+  const second = await odoo.createActivity({ model: 'crm.lead', resId: lead, summary: 'second', dateDeadline: '2026-12-01' });
+  const messageId = await odoo.executeKw<number>('mail.activity', 'action_feedback', [[first]], { feedback: 'fb <b>x</b>' });
+  t.type(messageId, 'number', 'the message id (XML-RPC can carry it)');
+  const done = s.messages('crm.lead', lead).find((m) => m['id'] === messageId);
+  t.equal(done?.['body'], '<p><span class="fa fa-tasks fa-fw"></span><span>To-Do</span> done (originally assigned to <span>سارة الحربي</span>)<span>: </span><span>Call &lt;back&gt;</span></p><div>fb &lt;b&gt;x&lt;/b&gt;</div>');
+  t.match(done, { message_type: 'notification', author_id: 3 }, 'a notification by the calling user');
+  t.equal(await odoo.executeKw<number>('mail.activity', 'action_done', [[second]], {}) > messageId, true, 'action_done too');
+  t.same(s.records('mail.activity'), [], 'both activities deleted');
+  const err = await odoo.executeKw('mail.activity', 'action_feedback', [[first]], {}).catch((e: unknown) => e);
+  t.match((err as Error).message, /Record does not exist or has been deleted\.\n\(Record: mail\.activity\(1,\), User: 2\)/);
+});
+
 t.test('domains and x2many commands', async (t) => {
   const s = await standIn(t);
   const odoo = clientFor(t, s);

@@ -1,5 +1,6 @@
 // Environment configuration validated with TypeBox at start-up (12-factor).
 // Must never echo a variable's value in an error: any of them may be a secret.
+import { readFileSync } from 'node:fs'
 import type { Static, TObject, TSchema } from 'typebox'
 import { Value } from 'typebox/value'
 
@@ -29,15 +30,40 @@ function allowedValues(schema: TSchema): string[] | undefined {
 }
 
 /**
+ * The text of `name`: its own value, or else the content of the file `<name>_FILE` names (Docker and
+ * Kubernetes secrets are mounted as files), without the trailing newline editors and `echo` add.
+ * Errors name the variable and the reason, never the path's content.
+ */
+function textOf(name: string, env: Env): string | undefined {
+  const direct = env[name]
+  const fileVariable = `${name}_FILE`
+  const path = env[fileVariable]
+  const hasDirect = direct !== undefined && direct !== ''
+  if (path === undefined || path === '') return hasDirect ? direct : undefined
+  if (hasDirect) throw new ConfigError(name, `and ${fileVariable} are both set; set one of them`)
+  let content: string
+  try {
+    content = readFileSync(path, 'utf8')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable'
+    throw new ConfigError(fileVariable, `names a file that cannot be read (${code})`)
+  }
+  const text = content.replace(/[\r\n]+$/, '')
+  if (text === '') throw new ConfigError(fileVariable, 'names an empty file')
+  return text
+}
+
+/**
  * Reads the variables named by `schema` from `env`, converts strings to the schema's numbers, booleans
  * and JSON objects, applies defaults and validates. An empty string counts as unset (compose files
- * often write `FOO=`). Throws ConfigError on the first problem.
+ * often write `FOO=`). A variable may instead be given as `<NAME>_FILE`, the path of a file holding
+ * its value (secrets mounted by Docker or Kubernetes). Throws ConfigError on the first problem.
  */
 export function loadConfig<S extends TObject>(schema: S, env: Env = process.env): Static<S> {
   const raw: Record<string, unknown> = {}
   for (const [name, property] of Object.entries(schema.properties)) {
-    const text = env[name]
-    if (text === undefined || text === '') continue
+    const text = textOf(name, env)
+    if (text === undefined) continue
     if (isStructured(property)) {
       try {
         raw[name] = JSON.parse(text)

@@ -54,3 +54,35 @@ t.test('a JSON variable that does not parse, or has the wrong shape, is named', 
   t.match(shape.message, /^FORMS must be string \(at a\.secret\)$/)
   t.notMatch(shape.message, /hidden-value/)
 })
+
+t.test('<NAME>_FILE: a secret mounted as a file stands in for an unset variable', async (t) => {
+  const dir = t.testdir({
+    'secret.txt': 'file-secret-value\n',
+    'forms.json': '{"a":{"secret":"from-file"}}',
+    'empty.txt': '\n',
+  })
+  const config = loadConfig(Schema, { API_SECRET_FILE: `${dir}/secret.txt`, FORMS_FILE: `${dir}/forms.json`, PORT_FILE: '' })
+  t.equal(config.API_SECRET, 'file-secret-value', 'the trailing newline is not part of the value')
+  t.same(config.FORMS, { a: { secret: 'from-file' } }, 'a file holds JSON as a variable does')
+  t.equal(config.PORT, 8080, 'an empty <NAME>_FILE counts as unset')
+  t.equal(loadConfig(Schema, { API_SECRET: 'direct-value', API_SECRET_FILE: '' }).API_SECRET, 'direct-value')
+
+  const missing = problem({ API_SECRET_FILE: `${dir}/absent.txt` })
+  t.equal(missing.message, 'API_SECRET_FILE names a file that cannot be read (ENOENT)')
+  t.equal(missing.variable, 'API_SECRET_FILE')
+
+  t.equal(problem({ API_SECRET_FILE: `${dir}/empty.txt` }).message, 'API_SECRET_FILE names an empty file')
+
+  const both = problem({ API_SECRET: 'direct-value', API_SECRET_FILE: `${dir}/secret.txt` })
+  t.equal(both.message, 'API_SECRET and API_SECRET_FILE are both set; set one of them')
+})
+
+t.test('<NAME>_FILE: a bad value from a file is named without echoing the file', async (t) => {
+  const dir = t.testdir({ 'short.txt': 'tiny-1', 'forms.json': '{"a": oops-secret}' })
+  const short = problem({ API_SECRET_FILE: `${dir}/short.txt` })
+  t.equal(short.variable, 'API_SECRET')
+  t.notMatch(short.message, /tiny-1/)
+  const json = problem({ API_SECRET: 's3cr3t-value', FORMS_FILE: `${dir}/forms.json` })
+  t.equal(json.message, 'FORMS is not valid JSON')
+  t.notMatch(json.message, /oops-secret/)
+})

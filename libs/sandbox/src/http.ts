@@ -1,5 +1,5 @@
 /**
- * Small HTTP helpers shared by the stand-ins: listen on 127.0.0.1 (port 0 = random), read a body, track
+ * Small HTTP helpers shared by the stand-ins: listen on 127.0.0.1 unless told otherwise (port 0 = random), read a body, track
  * sockets so close()/down() can cut keep-alive connections. Test infrastructure only; never for production.
  */
 import http, { type ServerResponse } from 'node:http';
@@ -12,7 +12,8 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-export async function listen(handler: http.RequestListener, port = 0): Promise<Listening> {
+/** `host` 0.0.0.0 only where other machines must reach the stand-in (a container of docker compose's dev profile). */
+export async function listen(handler: http.RequestListener, port = 0, host = '127.0.0.1'): Promise<Listening> {
   const server = http.createServer(handler);
   const sockets = new Set<Socket>();
   server.on('connection', (s) => {
@@ -21,7 +22,7 @@ export async function listen(handler: http.RequestListener, port = 0): Promise<L
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
+    server.listen(port, host, () => resolve());
   });
   return {
     server,

@@ -230,3 +230,27 @@ t.test('POST /{dataset}/events: accepts valid CRM events, refuses the whole requ
   t.equal(g.conversions.length, 1, 'only the accepted request\'s event is kept');
   t.equal(g.conversionRequests.length, 6, 'every request is recorded');
 });
+
+t.test('ads insights: campaign spend of an ad account, read with its own token, paged by cursor', async (t) => {
+  const ADS_TOKEN = 'system-user-ads-token';
+  const g = await startGraphStandIn({
+    appSecret: SECRET,
+    pageTokens: { [PAGE]: TOKEN },
+    adAccounts: { '1234567890': { token: ADS_TOKEN, campaigns: [{ campaign_id: '1', campaign_name: 'حملة رمضان', spend: 400 }, { campaign_id: '2', campaign_name: 'brand-en', spend: 12.5 }] } },
+  });
+  t.teardown(() => g.close());
+  const first = await get(g, '/act_1234567890/insights', { level: 'campaign', fields: 'campaign_name,spend', limit: '1', access_token: ADS_TOKEN, appsecret_proof: proof(ADS_TOKEN) });
+  t.equal(first.status, 200);
+  t.match(first.json, { data: [{ campaign_name: 'حملة رمضان', spend: '400.00' }], paging: { next: /after=/ } });
+  const next = new URL((first.json as { paging: { next: string } }).paging.next);
+  const second = await fetch(next).then((res) => res.json() as Promise<GraphJson>);
+  t.match(second, { data: [{ campaign_name: 'brand-en', spend: '12.50' }] });
+  t.notOk((second as { paging?: { next?: string } }).paging?.next, 'the last page has no next');
+  const pageToken = await get(g, '/act_1234567890/insights', { access_token: TOKEN, appsecret_proof: proof(TOKEN) });
+  t.equal(pageToken.status, 400);
+  t.match(pageToken.json, { error: { code: 190 } }, "a page token cannot read the ad account");
+  const unknown = await get(g, '/act_42/insights', { access_token: ADS_TOKEN, appsecret_proof: proof(ADS_TOKEN) });
+  t.match(unknown.json, { error: { code: 100, error_subcode: 33 } });
+  const noProof = await get(g, '/act_1234567890/insights', { access_token: ADS_TOKEN });
+  t.match(noProof.json, { error: { code: 100, message: /appsecret_proof/ } });
+});

@@ -17,7 +17,8 @@ import { formRoutes } from './routes/forms.js'
 import { metaRoutes } from './routes/meta.js'
 import { odooRoutes } from './routes/odoo.js'
 import { whatsappRoutes } from './routes/whatsapp.js'
-import { formCredentials, gassistantSignature, hubSignature } from './schemes.js'
+import { slackRoutes } from './routes/slack.js'
+import { formCredentials, gassistantSignature, hubSignature, slackSignature } from './schemes.js'
 
 export interface AppDeps {
   bus: Bus
@@ -34,6 +35,7 @@ const SOURCES: Record<string, string> = {
   '/webhooks/whatsapp': 'whatsapp',
   '/webhooks/odoo': 'odoo',
   '/webhooks/forms/:formKey': 'forms',
+  '/webhooks/slack/interactivity': 'slack',
   unknown: 'unknown',
 }
 
@@ -97,6 +99,7 @@ export async function buildApp({ bus, config, log, metrics, clock = () => new Da
       whatsapp: hubSignature(config.whatsapp.appSecret),
       odoo: gassistantSignature(config.odoo.webhookSecret, clock),
       form: formCredentials(config.forms, clock),
+      ...(config.slack === undefined ? {} : { slack: slackSignature(config.slack.signingSecret, clock) }),
     },
   })
 
@@ -105,5 +108,6 @@ export async function buildApp({ bus, config, log, metrics, clock = () => new Da
   await app.register(whatsappRoutes, { verifyToken: config.whatsapp.verifyToken, publisher })
   await app.register(odooRoutes, { publisher })
   await app.register(formRoutes, { publisher, clock })
+  if (config.slack !== undefined) await app.register(slackRoutes, { publisher })
   return app
 }

@@ -14,6 +14,8 @@ export const EnvSchema = Type.Object({
   ODOO_WEBHOOK_SECRET: Secret,
   /** The addon's `/gassistant/hub-ready`: called, signed with ODOO_WEBHOOK_SECRET, once the ingress listens. Unset: not called. */
   ODOO_HUB_READY_URL: Type.Optional(HttpUrl),
+  /** Signs Slack's interaction posts (the Slack app's Signing Secret, not the bot token). Unset: no Slack route. */
+  SLACK_SIGNING_SECRET: Type.Optional(Secret),
   /** JSON: form key → `{ secret?, apiKey? }` (HMAC-signed browser posts, or an API key for server posts). */
   FORM_SECRETS: Type.Record(
     Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
@@ -50,6 +52,8 @@ export interface IngressConfig {
   whatsapp: { appSecret: string; verifyToken: string }
   odoo: { webhookSecret: string }
   forms: Record<string, FormCredentials>
+  /** Slack's Interactivity Request URL `/webhooks/slack/interactivity` exists only with a signing secret. */
+  slack?: { signingSecret: string }
   /** IPs/CIDRs (never a hop count: a count trusts whatever the client prepends). Empty: trust none. */
   trustProxy: string[]
   bodyLimit: number
@@ -89,6 +93,7 @@ export function ingressConfigFrom(values: IngressSettings): IngressConfig {
     },
     odoo: { webhookSecret: values.ODOO_WEBHOOK_SECRET },
     forms: values.FORM_SECRETS,
+    ...(values.SLACK_SIGNING_SECRET === undefined ? {} : { slack: { signingSecret: values.SLACK_SIGNING_SECRET } }),
     trustProxy: parseTrustProxy(values.TRUST_PROXY),
     bodyLimit: values.BODY_LIMIT,
     requestTimeoutMs: values.REQUEST_TIMEOUT_MS,

@@ -46,7 +46,9 @@ export function createPublisher({ bus, clock, onPublished }: PublisherDeps): Pub
         throw brokerUnavailable(error)
       }
       onPublished?.(events)
-      request.log.debug({ event_ids: events.map((event) => event.id) }, 'events published')
+      // Info, not debug: the first step of every event's journey (the dashboard joins on these ids, which are
+      // also the events' correlation ids).
+      request.log.info({ event_ids: events.map((event) => event.id), types: [...new Set(events.map((event) => event.type))] }, 'events published')
       return { events: events.length }
     },
   }

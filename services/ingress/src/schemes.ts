@@ -67,6 +67,34 @@ export function gassistantSignature(secret: string, clock: () => Date): Signatur
   return (request) => gassistantCheck(request, secret, clock)
 }
 
+/**
+ * Slack: `X-Slack-Signature: v0=<hex HMAC-SHA256(signing secret, "v0:<X-Slack-Request-Timestamp>:<raw body>")>`
+ * (api.slack.com/authentication/verifying-requests-from-slack). Like ours, the signature is checked before the
+ * ±5 min window, so a stale request is told so only when it was genuinely Slack's.
+ */
+export function slackSignature(signingSecret: string, clock: () => Date): SignatureScheme {
+  return (request) => {
+    const header = single(request.headers['x-slack-signature'])
+    const stamp = single(request.headers['x-slack-request-timestamp'])
+    if (header === undefined) throw new MissingSignature('X-Slack-Signature')
+    if (stamp === undefined) throw new MissingSignature('X-Slack-Request-Timestamp')
+    const hex = /^v0=([0-9a-fA-F]{64})$/.exec(header.trim())?.[1]
+    if (!hex) throw new MalformedSignature('X-Slack-Signature')
+    if (!/^\d{1,12}$/.test(stamp.trim())) throw new MalformedSignature('X-Slack-Request-Timestamp')
+    const timestamp = Number(stamp.trim())
+    const given = Buffer.from(hex, 'hex')
+    return {
+      mac: createHmac('sha256', signingSecret).update(`v0:${timestamp}:`),
+      verify: (mac: Hmac) => {
+        if (!timingSafeEqual(mac.digest(), given)) throw new InvalidSignature()
+        const skew = Math.floor(clock().getTime() / 1000) - timestamp
+        if (skew > SIGNATURE_TOLERANCE_SECONDS) throw new StaleSignature(SIGNATURE_TOLERANCE_SECONDS, 'old (replay)')
+        if (skew < -SIGNATURE_TOLERANCE_SECONDS) throw new StaleSignature(SIGNATURE_TOLERANCE_SECONDS, 'in the future')
+      },
+    }
+  }
+}
+
 /** Constant-time comparison of an API key or verify token with the configured one (lengths not revealed). */
 export function sameSecret(expected: string, given: string): boolean {
   const a = createHmac('sha256', 'api-key').update(expected).digest()

@@ -3,6 +3,9 @@
 // returns only once the run its event joined has completed, so no message is acknowledged before the re-score
 // it asked for is durable in Odoo; a failure reaches every joined message, and the bus retries each.
 // Joining a run already in flight is sound because a re-score reads all its inputs from Odoo, not from the event.
+/** Long enough for a burst of WhatsApp messages typed in a row to join one re-score; a rep still sees it within seconds. */
+export const DEFAULT_DEBOUNCE_MS = 2_000
+
 export type Debounce = <T>(key: string, run: () => Promise<T>) => Promise<T>
 
 export function createDebounce(windowMs: number): Debounce {

@@ -3,71 +3,11 @@
 // write that also carries the chatter note when the tier changed (one transaction: a redelivery after it
 // finds the new tier and posts nothing). Nothing changed → no write at all.
 import type { OdooClient } from '@gassistant/odoo'
-import { scoreLead, tierOf, type LeadFacts, type LeadFlag, type ScoreResult, type Tier } from './score.js'
+import { contactFactsOfRow, odooFactsOfRow, readLead, type LeadLookup } from './lead-read.js'
+import { scoreLead, tierOf, type LeadFacts, type ScoreResult, type Tier } from './score.js'
 import type { RulesFile } from './rules.js'
 
-/** The lead fields the score reads (its rule inputs included, for re-scores); those this Odoo lacks are left out. */
-const LEAD_FIELDS = [
-  'name', 'expected_revenue', 'priority', 'user_id', 'contact_name', 'email_from', 'phone', 'tag_ids', 'source_id', 'medium_id',
-  'campaign_id', 'gassistant_flags', 'gassistant_score', 'gassistant_score_breakdown',
-]
 export const SCORE_FIELDS = ['gassistant_score', 'gassistant_score_breakdown'] as const
-
-type Many2one = [number, string] | false
-interface LeadRow {
-  id: number
-  name: string
-  expected_revenue?: number | false
-  priority?: string | false
-  user_id?: Many2one
-  contact_name?: string | false
-  email_from?: string | false
-  phone?: string | false
-  tag_ids?: number[]
-  source_id?: Many2one
-  medium_id?: Many2one
-  campaign_id?: Many2one
-  gassistant_flags?: string | false
-  gassistant_score?: number | false
-  gassistant_score_breakdown?: string | false
-}
-
-/** The lead-processor tags every lead with its channel (its CHANNEL_TAG); without the addon, flags are tags too. */
-const CHANNEL_OF_TAG: Readonly<Record<string, LeadFacts['channel']>> = { 'Meta Lead Ads': 'meta', WhatsApp: 'whatsapp', 'Web Form': 'form' }
-const FLAGS: ReadonlySet<string> = new Set<LeadFlag>(['INVALID_EMAIL', 'INVALID_PHONE', 'DISPOSABLE_EMAIL', 'DO_NOT_CALL', 'TEST_LEAD', 'REPEAT_ENQUIRY'])
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined)
-const m2oName = (value: Many2one | undefined): string | undefined => (Array.isArray(value) ? value[1] : undefined)
-
-/**
- * Tag names by id, kept for the life of the process: tags are few and a tag's name is what the lead-processor
- * made it. Only ids not seen before cost a crm.tag read, so a re-score is one lead read in the steady state.
- */
-export type TagNames = (ids: readonly number[]) => Promise<string[]>
-export function createTagNames(odoo: OdooClient): TagNames {
-  const names = new Map<number, string>()
-  return async (ids) => {
-    const unknown = ids.filter((id) => !names.has(id))
-    if (unknown.length > 0) for (const tag of await odoo.read<{ id: number; name: string }>('crm.tag', unknown, ['name'])) names.set(tag.id, tag.name)
-    return ids.flatMap((id) => (names.has(id) ? [names.get(id) as string] : []))
-  }
-}
-
-/** The rule inputs as the lead holds them: what lead.synced.v1 reported when the lead-processor wrote it. */
-async function factsOfRow(row: LeadRow, addon: boolean, tagNames: TagNames): Promise<Omit<LeadFacts, 'expectedRevenue'>> {
-  const tags = await tagNames(row.tag_ids ?? [])
-  const flagWords = addon ? (text(row.gassistant_flags) ?? '').split(',') : tags
-  const channel = tags.map((tag) => CHANNEL_OF_TAG[tag]).find((c) => c !== undefined) ?? 'form'
-  return {
-    channel,
-    flags: flagWords.filter((flag): flag is LeadFlag => FLAGS.has(flag)),
-    name: text(row.contact_name),
-    phone: text(row.phone),
-    email: text(row.email_from),
-    utmSource: m2oName(row.source_id),
-    utmMedium: m2oName(row.medium_id),
-    utmCampaign: m2oName(row.campaign_id),
-  }
-}
 
 export type ScoreWriteResult =
   | { readonly kind: 'missing' }
@@ -79,7 +19,7 @@ export function hasScoreFields(leadFields: ReadonlySet<string>): boolean {
 }
 
 /** The breakdown as stored in gassistant_score_breakdown: stable JSON, so an unchanged score compares equal. */
-export function breakdownJson(result: ScoreResult): string {
+export function breakdownJson(result: Pick<ScoreResult, 'breakdown'>): string {
   return JSON.stringify(result.breakdown.map((entry) => ({ rule: entry.rule, points: entry.points, reason: { ar: entry.reason.ar, en: entry.reason.en } })))
 }
 
@@ -113,28 +53,21 @@ function tierOfStars(stars: string | false | undefined, rules: RulesFile): Tier 
 }
 
 /**
- * Which lead to score and from what. lead.synced.v1 carries the rule inputs (`facts`); a re-score reads them
- * from the lead (`tagNames` resolves its tags), found by id or by a domain (a WhatsApp sender's phone/reference).
+ * Which lead to score: by id (lead.synced.v1, an Odoo change) or by a domain (a WhatsApp sender's
+ * phone/reference). Every rule input is read from the lead, whatever triggered the score, so the same lead
+ * always scores the same (an event describes one enquiry; the lead holds them all).
  */
-export type ScoreInput =
-  | { readonly leadId: number; /** What the event knows; expected revenue comes from Odoo. */ readonly facts: Omit<LeadFacts, 'expectedRevenue'> }
-  | { readonly leadId: number; readonly tagNames: TagNames }
-  | { readonly domain: unknown[]; readonly tagNames: TagNames }
+export type ScoreInput = LeadLookup
 
 /** Reads the lead (one call), scores it, and writes what changed (at most one more call). */
 export async function scoreInOdoo(odoo: OdooClient, rules: RulesFile, input: ScoreInput): Promise<ScoreWriteResult> {
   const caps = await odoo.connect()
   const addon = hasScoreFields(caps.leadFields)
-  const fields = LEAD_FIELDS.filter((field) => caps.leadFields.has(field) || field === 'name')
-  // search_read rather than read: a deleted lead is an empty answer, not a fault; archived leads still count
-  // when asked for by id. A sender's lead is their newest one.
-  const [lead] = 'leadId' in input
-    ? await odoo.searchRead<LeadRow>('crm.lead', [['id', '=', input.leadId]], { fields, limit: 1, context: { active_test: false } })
-    : await odoo.searchRead<LeadRow>('crm.lead', input.domain as never, { fields, limit: 1, order: 'id desc' })
+  const lead = await readLead(odoo, rules, input)
   if (lead === undefined) return { kind: 'missing' }
 
-  const facts = 'facts' in input ? input.facts : await factsOfRow(lead, addon, input.tagNames)
-  const result = scoreLead({ ...facts, expectedRevenue: typeof lead.expected_revenue === 'number' ? lead.expected_revenue : 0 }, rules)
+  const facts: LeadFacts = { ...contactFactsOfRow(lead, addon), ...odooFactsOfRow(lead) }
+  const result = scoreLead(facts, rules)
   // A lead the addon says was scored before has a breakdown; gassistant_score alone reads 0 when never set.
   const scoredBefore = addon && typeof lead.gassistant_score_breakdown === 'string' && lead.gassistant_score_breakdown !== ''
   const previousScore = scoredBefore && typeof lead.gassistant_score === 'number' ? lead.gassistant_score : undefined
@@ -154,7 +87,7 @@ export async function scoreInOdoo(odoo: OdooClient, rules: RulesFile, input: Sco
   return {
     kind: 'scored',
     leadId: lead.id,
-    ...(Array.isArray(lead.user_id) ? { userId: lead.user_id[0] } : {}),
+    ...(typeof lead.user_id === 'number' ? { userId: lead.user_id } : {}),
     result,
     wrote,
     noted,

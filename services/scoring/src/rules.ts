@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises'
 import { ConfigError } from '@gassistant/runtime'
 import Type, { type Static, type TSchema } from 'typebox'
 import { Value } from 'typebox/value'
+import { RANGE_RULE } from './score.js'
 
 /** Every reason is given in both languages a Gulf sales team reads. */
 const Reason = Type.Object({ en: Type.String({ minLength: 1 }), ar: Type.String({ minLength: 1 }) }, { additionalProperties: false })
@@ -58,7 +59,48 @@ const RevenueRule = Type.Object({
   reason: Reason,
 }, { additionalProperties: false })
 
-const Rule = Type.Union([SourceRule, CompleteRule, FlagRule, RevenueRule])
+/**
+ * The customer wrote on WhatsApp after the lead: at least `atLeast` (default 1) inbound messages logged on the
+ * lead besides the one that created it, counting only those within `withinMinutes` of the lead's creation when given.
+ */
+const EngagementRule = Type.Object({
+  id: Id,
+  kind: Type.Literal('engagement'),
+  atLeast: Type.Optional(Type.Integer({ minimum: 1 })),
+  withinMinutes: Type.Optional(Type.Integer({ minimum: 1 })),
+  points: Type.Number(),
+  reason: Reason,
+}, { additionalProperties: false })
+
+/**
+ * A form answer: the question is named as a form field in any language (`budget`, `ما_هي_ميزانيتك؟`) and
+ * matched normalised (text-match.ts); the answer is one of `anyOf`, contains one of `contains` (whole words),
+ * or is an amount within `atLeast` / `below`. Every matcher given must hold.
+ */
+const AnswerRule = Type.Object({
+  id: Id,
+  kind: Type.Literal('answer'),
+  question: Words,
+  anyOf: Type.Optional(Words),
+  contains: Type.Optional(Words),
+  atLeast: Type.Optional(Type.Number()),
+  below: Type.Optional(Type.Number()),
+  points: Type.Number(),
+  reason: Reason,
+}, { additionalProperties: false })
+
+/**
+ * Odoo's own predictive probability (0–100), when Odoo has computed one for the lead: adds
+ * `weight × probability` points (rounded). `{probability}` in a reason is replaced by the percentage.
+ */
+const OdooProbabilityRule = Type.Object({
+  id: Id,
+  kind: Type.Literal('odoo-probability'),
+  weight: Type.Number({ exclusiveMinimum: 0, maximum: 1 }),
+  reason: Reason,
+}, { additionalProperties: false })
+
+const Rule = Type.Union([SourceRule, CompleteRule, FlagRule, RevenueRule, EngagementRule, AnswerRule, OdooProbabilityRule])
 
 /** Odoo's priority selection: '0' (none) to '3' (three stars). */
 const Stars = Type.Union([Type.Literal('0'), Type.Literal('1'), Type.Literal('2'), Type.Literal('3')])
@@ -88,11 +130,14 @@ const RULES_VARIABLE = 'SCORING_RULES_FILE'
 
 export const DEFAULT_RULES_FILE = new URL('../rules/default.json', import.meta.url)
 
-const KINDS: Record<string, typeof SourceRule | typeof CompleteRule | typeof FlagRule | typeof RevenueRule> = {
+const KINDS: Record<string, TSchema> = {
   source: SourceRule,
   complete: CompleteRule,
   flag: FlagRule,
   revenue: RevenueRule,
+  engagement: EngagementRule,
+  answer: AnswerRule,
+  'odoo-probability': OdooProbabilityRule,
 }
 
 function describeRule(rules: unknown, index: number): string {
@@ -147,9 +192,13 @@ export function parseRules(value: unknown): RulesFile {
   const seen = new Set<string>()
   file.rules.forEach((rule, index) => {
     if (seen.has(rule.id)) throw new RulesError(`rule ${index} ("${rule.id}"): id is used by an earlier rule`)
+    if (rule.id === RANGE_RULE) throw new RulesError(`rule ${index} ("${rule.id}"): id is reserved for the 0–100 range in the breakdown`)
     seen.add(rule.id)
     if (rule.kind === 'flag' && rule.points === undefined && rule.cap === undefined) {
       throw new RulesError(`rule ${index} ("${rule.id}"): a flag rule needs points or cap`)
+    }
+    if (rule.kind === 'answer' && rule.anyOf === undefined && rule.contains === undefined && rule.atLeast === undefined && rule.below === undefined) {
+      throw new RulesError(`rule ${index} ("${rule.id}"): an answer rule needs anyOf, contains, atLeast or below`)
     }
   })
   return file

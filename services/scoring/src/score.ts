@@ -3,6 +3,7 @@
 // Arabic and English). No I/O, so the same inputs always give the same result (the service relies on it
 // to write nothing when nothing changed).
 import type { RulesFile, ScoringRule } from './rules.js'
+import { containsWords, normalise, parseAmount } from './text-match.js'
 
 export type Tier = 'hot' | 'warm' | 'cold'
 export type LeadFlag = 'INVALID_EMAIL' | 'INVALID_PHONE' | 'DISPOSABLE_EMAIL' | 'DO_NOT_CALL' | 'TEST_LEAD' | 'REPEAT_ENQUIRY'
@@ -19,6 +20,17 @@ export interface LeadFacts {
   readonly utmCampaign?: string | undefined
   /** Odoo's expected_revenue (0 when unset). */
   readonly expectedRevenue?: number | undefined
+  /** For each inbound WhatsApp message logged on the lead after the one that created it: minutes after the lead's creation. */
+  readonly whatsappMinutesAfterLead?: readonly number[] | undefined
+  /** The form's answers that have no Odoo field of their own, as the lead-processor kept them. */
+  readonly answers?: readonly FormAnswer[] | undefined
+  /** Odoo's predictive probability (0–100), only when Odoo has computed one for this lead. */
+  readonly odooProbability?: number | undefined
+}
+
+export interface FormAnswer {
+  readonly question: string
+  readonly answer: string
 }
 
 export interface BreakdownEntry {
@@ -45,7 +57,25 @@ function matchesAny(value: string | undefined, words: readonly string[] | undefi
   return words.some((word) => word.toLowerCase() === lower)
 }
 
-/** Whether a rule that adds points applies to the lead (flag rules with a cap are handled after the sum). */
+function answerMatches(rule: Extract<ScoringRule, { kind: 'answer' }>, facts: LeadFacts): boolean {
+  const questions = new Set(rule.question.map(normalise))
+  return (facts.answers ?? []).some(({ question, answer }) => {
+    if (!questions.has(normalise(question))) return false
+    if (rule.anyOf !== undefined && !rule.anyOf.some((word) => normalise(word) === normalise(answer))) return false
+    if (rule.contains !== undefined && !rule.contains.some((phrase) => containsWords(answer, phrase))) return false
+    if (rule.atLeast === undefined && rule.below === undefined) return true
+    const amount = parseAmount(answer)
+    return amount !== undefined && (rule.atLeast === undefined || amount >= rule.atLeast) && (rule.below === undefined || amount < rule.below)
+  })
+}
+
+function engaged(rule: Extract<ScoringRule, { kind: 'engagement' }>, facts: LeadFacts): boolean {
+  const within = rule.withinMinutes
+  const counted = (facts.whatsappMinutesAfterLead ?? []).filter((minutes) => within === undefined || minutes <= within)
+  return counted.length >= (rule.atLeast ?? 1)
+}
+
+/** Whether a rule applies to the lead (flag rules with a cap are handled after the sum). */
 function applies(rule: ScoringRule, facts: LeadFacts): boolean {
   switch (rule.kind) {
     case 'source':
@@ -61,8 +91,31 @@ function applies(rule: ScoringRule, facts: LeadFacts): boolean {
       return facts.flags.includes(rule.flag)
     case 'revenue':
       return (facts.expectedRevenue ?? 0) >= rule.atLeast
+    case 'engagement':
+      return engaged(rule, facts)
+    case 'answer':
+      return answerMatches(rule, facts)
+    case 'odoo-probability':
+      return facts.odooProbability !== undefined
   }
 }
+
+/** What a rule that applies adds before caps: its points, or its weight times Odoo's probability. */
+function pointsOf(rule: ScoringRule, facts: LeadFacts): number {
+  if (rule.kind === 'odoo-probability') return Math.round(rule.weight * (facts.odooProbability ?? 0))
+  return rule.points ?? 0
+}
+
+/** The rule's reason; `{probability}` becomes Odoo's percentage. */
+function reasonOf(rule: ScoringRule, facts: LeadFacts): { en: string; ar: string } {
+  if (rule.kind !== 'odoo-probability') return { en: rule.reason.en, ar: rule.reason.ar }
+  const percent = String(Math.round(facts.odooProbability ?? 0))
+  return { en: rule.reason.en.replaceAll('{probability}', percent), ar: rule.reason.ar.replaceAll('{probability}', percent) }
+}
+
+/** The breakdown entry of the 0–100 range; no rule of the file may use this id. */
+export const RANGE_RULE = 'score-range'
+const RANGE_REASON = { en: 'The score stays within 0–100', ar: 'التقييم لا يتجاوز النطاق من ٠ إلى ١٠٠' }
 
 const clamp = (value: number): number => Math.min(100, Math.max(0, Math.round(value)))
 
@@ -78,7 +131,7 @@ export function tierOf(score: number, rules: RulesFile): Tier {
  */
 export function scoreLead(facts: LeadFacts, rules: RulesFile): ScoreResult {
   const matched = rules.rules.filter((rule) => applies(rule, facts))
-  const sum = matched.reduce((total, rule) => total + (rule.points ?? 0), 0)
+  const sum = matched.reduce((total, rule) => total + pointsOf(rule, facts), 0)
   const uncapped = clamp(sum)
   const capping = matched
     .filter((rule): rule is Extract<ScoringRule, { kind: 'flag' }> & { cap: number } => rule.kind === 'flag' && rule.cap !== undefined)
@@ -86,9 +139,11 @@ export function scoreLead(facts: LeadFacts, rules: RulesFile): ScoreResult {
   const score = capping === undefined ? uncapped : Math.min(uncapped, capping.cap)
   const breakdown = matched.map((rule) => ({
     rule: rule.id,
-    points: (rule.points ?? 0) - (rule === capping ? uncapped - score : 0),
-    reason: { en: rule.reason.en, ar: rule.reason.ar },
+    points: pointsOf(rule, facts) - (rule === capping ? uncapped - score : 0),
+    reason: reasonOf(rule, facts),
   }))
+  // What the 0–100 range took off (or added back), so a rep's breakdown always adds up to the score.
+  if (uncapped !== sum) breakdown.push({ rule: RANGE_RULE, points: uncapped - sum, reason: RANGE_REASON })
   const tier = tierOf(score, rules)
   return { score, tier, stars: rules.tiers[tier].stars, breakdown }
 }

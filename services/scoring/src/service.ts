@@ -1,16 +1,17 @@
 // createScoring(deps) → { start, stop, readiness, probes }: subscribes under the service name `scoring` to
-// lead.synced.v1 (scores the synced lead from the event's facts), inbound.whatsapp.message.v1 (re-scores the
-// sender's lead, when Odoo has one) and inbound.odoo.lead.v1 changes of stage, expected revenue or salesperson
-// (re-scores that lead; the addon's echo of the score's own write changes none of them). Re-scores read every
-// rule input from the lead and are debounced per lead (debounce.ts), then publish lead.scored.v1. Odoo being
+// lead.synced.v1 (scores a new lead at once; a lead that took another enquiry or message, debounced),
+// inbound.whatsapp.message.v1 (re-scores the sender's lead, when Odoo has one) and inbound.odoo.lead.v1 changes
+// of stage, expected revenue or salesperson (the addon's echo of the score's own write changes none of them).
+// Every score reads all its rule inputs from the lead in one call (lead-read.ts), whatever triggered it, so
+// re-scores are debounced per lead (debounce.ts) and a burst joins one; each publishes lead.scored.v1. Odoo being
 // down throws the client's errors, which name the dependency: the bus pauses and probes instead of spending
 // attempts. No process, HTTP or env access here (wiring.ts and main.ts own those).
 import type { Bus, Outcome, RetryPolicy, Subscription } from '@gassistant/bus'
 import { createEvent, HUB_TOPOLOGY, type AnyEvent, type EventOf } from '@gassistant/contracts'
 import { ODOO_DEPENDENCY, type OdooClient } from '@gassistant/odoo'
 import { createHealth, type Logger, type Metrics } from '@gassistant/runtime'
-import { createDebounce } from './debounce.js'
-import { createTagNames, hasScoreFields, scoreInOdoo, type ScoreInput } from './odoo-score.js'
+import { DEFAULT_DEBOUNCE_MS, createDebounce } from './debounce.js'
+import { hasScoreFields, scoreInOdoo, type ScoreInput } from './odoo-score.js'
 import type { RulesFile } from './rules.js'
 
 export const SERVICE = 'scoring'
@@ -28,7 +29,7 @@ export interface ScoringDeps {
     readonly retry?: Partial<RetryPolicy>
     /** How often the consumer probes Odoo while paused on it (default: the bus's 5 s). */
     readonly probeIntervalMs?: number
-    /** How long a lead's first re-score trigger waits for others to join it (default 2 s). */
+    /** How long a lead's first re-score trigger waits for others to join it (default DEFAULT_DEBOUNCE_MS). */
     readonly debounceMs?: number
   }
 }
@@ -48,8 +49,11 @@ export interface Scoring {
 /** Deterministic per inbound event, so a redelivery publishes the same id (consumers dedupe on it). */
 export const scoredEventId = (inboundEventId: string): string => `scored:${inboundEventId}`
 
-/** Odoo fields whose change can change a lead's score or what a rep reads with it. */
-const RESCORE_ON: ReadonlySet<string> = new Set(['stage_id', 'expected_revenue', 'user_id'])
+/**
+ * Odoo fields whose change can change a lead's score or what a rep reads with it (the addon reports
+ * `probability` when Odoo's prediction moves, e.g. after the phone or email changed).
+ */
+const RESCORE_ON: ReadonlySet<string> = new Set(['stage_id', 'expected_revenue', 'user_id', 'probability'])
 /** A burst of WhatsApp messages needs this many deliveries at once to join one re-score. */
 const DEFAULT_PREFETCH = 32
 const or = (leaves: unknown[][]): unknown[] => [...Array<string>(Math.max(0, leaves.length - 1)).fill('|'), ...leaves]
@@ -62,8 +66,7 @@ export function createScoring(deps: ScoringDeps): Scoring {
   const probes = { [ODOO_DEPENDENCY]: health.recorded(ODOO_DEPENDENCY, () => odoo.ping()) }
   let subscription: Subscription | undefined
   let announced = false
-  const debounce = createDebounce(deps.config?.debounceMs ?? 2_000)
-  const tagNames = createTagNames(odoo)
+  const debounce = createDebounce(deps.config?.debounceMs ?? DEFAULT_DEBOUNCE_MS)
 
   /** One line, once: what this Odoo lets the service write. */
   async function announceFields(): Promise<void> {
@@ -99,6 +102,7 @@ export function createScoring(deps: ScoringDeps): Scoring {
         score: result.score,
         tier: result.tier,
         ...(outcome.previousScore === undefined ? {} : { previousScore: outcome.previousScore }),
+        ...(outcome.previousTier === undefined ? {} : { previousTier: outcome.previousTier }),
         breakdown: result.breakdown.map((entry) => ({ rule: entry.rule, points: entry.points, reason: entry.reason.en, reasons: { en: entry.reason.en, ar: entry.reason.ar } })),
         ...(outcome.userId === undefined ? {} : { userId: outcome.userId }),
         sourceEventId: event.id,
@@ -109,21 +113,14 @@ export function createScoring(deps: ScoringDeps): Scoring {
     return { kind: 'done' }
   }
 
+  /**
+   * A new lead is scored at once. A lead that took another enquiry or message (`updated`, `merged`: the
+   * lead-processor sends one per WhatsApp message of a burst) is re-scored debounced, with Odoo's changes of it.
+   */
   function onSynced(event: EventOf<'lead.synced.v1'>): Promise<Outcome> {
-    const { data } = event
-    return score(event, {
-      leadId: data.leadId,
-      facts: {
-        channel: data.channel,
-        flags: data.flags,
-        name: data.lead.contactName,
-        phone: data.lead.phone,
-        email: data.lead.email,
-        utmSource: data.lead.utmSource,
-        utmMedium: data.lead.utmMedium,
-        utmCampaign: data.lead.utmCampaign,
-      },
-    })
+    const { leadId, outcome } = event.data
+    if (outcome === 'created') return score(event, { leadId })
+    return debounce(`lead:${leadId}`, () => score(event, { leadId }))
   }
 
   /** The sender's lead as the lead-processor keys it: its reference `wa:<waId>` or the E.164 phone. */
@@ -134,7 +131,7 @@ export function createScoring(deps: ScoringDeps): Scoring {
     const refField = caps.hasAddon ? 'gassistant_ref' : 'referred'
     const leaves: unknown[][] = [[refField, '=', `wa:${waId}`], ['phone', '=', phone]]
     if (caps.leadFields.has('phone_sanitized')) leaves.push(['phone_sanitized', '=', phone])
-    const outcome = await debounce(`wa:${waId}`, () => score(event, { domain: or(leaves), tagNames }))
+    const outcome = await debounce(`wa:${waId}`, () => score(event, { domain: or(leaves) }))
     log.debug({ event_id: event.id }, 'whatsapp message handled: its lead is re-scored')
     return outcome
   }
@@ -146,7 +143,7 @@ export function createScoring(deps: ScoringDeps): Scoring {
       log.debug({ event_id: event.id, lead_id: lead.id, changed }, 'lead change does not affect its score')
       return { kind: 'done' }
     }
-    return debounce(`lead:${lead.id}`, () => score(event, { leadId: lead.id, tagNames }))
+    return debounce(`lead:${lead.id}`, () => score(event, { leadId: lead.id }))
   }
 
   async function handle(event: AnyEvent): Promise<Outcome> {

@@ -19,7 +19,7 @@ export interface ScoringWiring {
 
 export async function wireScoring(settings: ScoringSettings, { bus, log, metrics, rules }: ScoringWiring): Promise<WiredService> {
   const odoo = createOdooClient({ url: settings.ODOO_URL, db: settings.ODOO_DB, username: settings.ODOO_USER, password: settings.ODOO_PASSWORD, log })
-  const scoring = createScoring({ bus, odoo, log, metrics, rules })
+  const scoring = createScoring({ bus, odoo, log, metrics, rules, config: { debounceMs: settings.SCORING_DEBOUNCE_MS } })
   const http = await createHttpServer({ service: SERVICE, log, metrics, ready: () => scoring.readiness() })
   return {
     async start() {

@@ -17,6 +17,7 @@ const VALID = {
   ODOO_USER: 'admin',
   ODOO_PASSWORD: 'odoo-password',
   SCORING_RULES_FILE: undefined,
+  SCORING_DEBOUNCE_MS: undefined,
   LOG_LEVEL: undefined,
   PORT: '0',
 }
@@ -33,6 +34,8 @@ t.test('a bad setting or rules file is one line naming it, and exit 1', async (t
     { env: { ODOO_URL: 'not-a-url' }, line: 'configuration error: ODOO_URL must be a URL starting with http:// or https://' },
     { env: { SCORING_RULES_FILE: badRules }, line: 'configuration error: SCORING_RULES_FILE is invalid: rule 0 ("paid"): reason.ar is missing' },
     { env: { SCORING_RULES_FILE: join(dir, 'missing.json') }, line: 'configuration error: SCORING_RULES_FILE cannot be read' },
+    { env: { SCORING_DEBOUNCE_MS: 'soon' }, line: 'configuration error: SCORING_DEBOUNCE_MS must be integer' },
+    { env: { SCORING_DEBOUNCE_MS: '120000' }, line: 'configuration error: SCORING_DEBOUNCE_MS must be <= 60000' },
   ]
   const results = await Promise.all(cases.map((c) => runScript(MAIN, [], { ...VALID, ...c.env })))
   cases.forEach((c, i) => {

@@ -7,7 +7,7 @@ import { createOdooClient, type OdooClient } from '@gassistant/odoo'
 import { startOdooStandIn } from '@gassistant/sandbox'
 import { waitFor } from '@gassistant/test-support'
 import { loadRules } from '../src/index.js'
-import { createTagNames, scoreInOdoo } from '../src/odoo-score.js'
+import { scoreInOdoo } from '../src/odoo-score.js'
 import { startRig, type Rig } from './helpers/rig.js'
 
 const WA_ID = '966551234567'
@@ -93,9 +93,13 @@ t.test("the addon's echo of the score writes nothing; a stage change re-scores",
   const data = rig.scored[1]!.data as DataOf<'lead.scored.v1'>
   t.equal(data.score, (rig.scored[0]!.data as DataOf<'lead.scored.v1'>).score + 20, 'two revenue bands added')
   t.equal(data.sourceEventId, 'odoo-stage')
+
+  await rig.bus.publish(odooLead('odoo-probability', leadId, 'lead.updated', ['probability']))
+  await waitFor(() => rig.scored.length === 3, "re-scored on Odoo's probability")
+  t.equal(rig.writes(), before + 1, 'nothing changed: no write')
 })
 
-t.test('the same lead scores the same from lead.synced.v1 and from what Odoo holds', async (t) => {
+t.test('the same lead scores the same whatever finds it; a lead with several channel tags counts by precedence', async (t) => {
   const odooServer = await startOdooStandIn({ addonInstalled: true })
   const odoo = createOdooClient({ url: odooServer.url, db: odooServer.db, username: odooServer.username, password: odooServer.password, timeoutMs: 2_000 })
   t.teardown(async () => {
@@ -104,20 +108,18 @@ t.test('the same lead scores the same from lead.synced.v1 and from what Odoo hol
   })
   await odoo.connect()
   const rules = await loadRules()
-  const [metaTag, flagTag] = [await odoo.create('crm.tag', { name: 'Meta Lead Ads' }), await odoo.create('crm.tag', { name: 'DISPOSABLE_EMAIL' })]
+  // Created on WhatsApp first (its tag first), then the same person sent a Meta lead ad: a paid Meta lead.
+  const [whatsappTag, metaTag, flagTag] = [await odoo.create('crm.tag', { name: 'WhatsApp' }), await odoo.create('crm.tag', { name: 'Meta Lead Ads' }), await odoo.create('crm.tag', { name: 'DISPOSABLE_EMAIL' })]
   const source = await odoo.create('utm.source', { name: 'facebook' })
   const medium = await odoo.create('utm.medium', { name: 'paid' })
   const leadId = await odoo.create('crm.lead', {
-    name: 'عرض رمضان', contact_name: 'محمد القحطاني', phone: '+966551234567', email_from: 'x@mailinator.com', expected_revenue: 12_000,
-    tag_ids: [[6, 0, [metaTag, flagTag]]], gassistant_flags: 'DISPOSABLE_EMAIL', source_id: source, medium_id: medium,
+    name: 'عرض رمضان', contact_name: 'محمد القحطاني', phone: `+${WA_ID}`, email_from: 'x@mailinator.com', expected_revenue: 12_000,
+    tag_ids: [[6, 0, [whatsappTag, metaTag, flagTag]]], gassistant_flags: 'DISPOSABLE_EMAIL', gassistant_ref: `wa:${WA_ID}`, source_id: source, medium_id: medium,
   })
-  const fromEvent = await scoreInOdoo(odoo, rules, {
-    leadId,
-    facts: { channel: 'meta', flags: ['DISPOSABLE_EMAIL'], name: 'محمد القحطاني', phone: '+966551234567', email: 'x@mailinator.com', utmSource: 'facebook', utmMedium: 'paid' },
-  })
-  const fromOdoo = await scoreInOdoo(odoo, rules, { leadId, tagNames: createTagNames(odoo) })
-  if (fromEvent.kind !== 'scored' || fromOdoo.kind !== 'scored') throw new Error('lead missing')
-  t.same(fromOdoo.result, fromEvent.result, 'same score, tier and breakdown')
-  t.ok(fromEvent.result.breakdown.some((entry) => entry.rule.includes('disposable')), 'the flag counted')
-  t.equal(fromOdoo.wrote, false, 'nothing new to write')
+  const byId = await scoreInOdoo(odoo, rules, { leadId })
+  const bySender = await scoreInOdoo(odoo, rules, { domain: [['gassistant_ref', '=', `wa:${WA_ID}`]] })
+  if (byId.kind !== 'scored' || bySender.kind !== 'scored') throw new Error('lead missing')
+  t.same(bySender.result, byId.result, 'same score, tier and breakdown')
+  t.same(byId.result.breakdown.map((entry) => entry.rule), ['paid-meta-ad', 'has-name', 'valid-phone', 'valid-email', 'revenue-10k', 'disposable-email'], 'meta wins over whatsapp; the flag from gassistant_flags')
+  t.equal(bySender.wrote, false, 'nothing new to write')
 })

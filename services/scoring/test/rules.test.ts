@@ -33,9 +33,22 @@ t.test('errors name the rule (index and id) and the field', async (t) => {
   t.equal(problem({ tiers, rules: [{ id: 'x', kind: 'flag', flag: 'TEST_LEAD', reason }] }), 'rule 0 ("x"): a flag rule needs points or cap')
   t.equal(problem({ tiers, rules: [{ id: 'x', kind: 'complete', field: 'name', points: 1, reason: { en: 'only english' } }] }), 'rule 0 ("x"): reason.ar is missing')
   t.equal(problem({ tiers, rules: [{ kind: 'complete', field: 'name', points: 1, reason }] }), 'rule 0: id is missing')
-  t.equal(problem({ tiers, rules: [{ id: 'x', kind: 'vibes', points: 1, reason }] }), 'rule 0 ("x"): kind must be one of source, complete, flag, revenue')
+  t.equal(problem({ tiers, rules: [{ id: 'x', kind: 'vibes', points: 1, reason }] }), 'rule 0 ("x"): kind must be one of source, complete, flag, revenue, engagement, answer, odoo-probability')
   t.equal(problem({ tiers, rules: [{ id: 'x', kind: 'revenue', atLeast: 5, points: 1, reason, extra: true }] }), 'rule 0 ("x"): unknown field extra')
   t.equal(problem({ tiers, rules: [valid.rules[0], valid.rules[0]] }), 'rule 1 ("name"): id is used by an earlier rule')
+  t.equal(problem({ tiers, rules: [{ ...valid.rules[0], id: 'score-range' }] }), 'rule 0 ("score-range"): id is reserved for the 0–100 range in the breakdown')
+})
+
+t.test('engagement, answer and odoo-probability rules are checked like the others', async (t) => {
+  const engagement = { id: 'fast', kind: 'engagement', withinMinutes: 60, points: 15, reason }
+  const answer = { id: 'budget', kind: 'answer', question: ['budget', 'ما_هي_ميزانيتك؟'], atLeast: 50_000, points: 10, reason }
+  const probability = { id: 'odoo', kind: 'odoo-probability', weight: 0.2, reason }
+  t.same(parseRules({ tiers, rules: [engagement, answer, probability] }).rules, [engagement, answer, probability])
+  t.equal(problem({ tiers, rules: [{ ...engagement, withinMinutes: 0 }] }), 'rule 0 ("fast"): withinMinutes must be >= 1')
+  t.equal(problem({ tiers, rules: [{ id: 'budget', kind: 'answer', question: ['budget'], points: 10, reason }] }), 'rule 0 ("budget"): an answer rule needs anyOf, contains, atLeast or below')
+  t.equal(problem({ tiers, rules: [{ ...answer, question: [] }] }), 'rule 0 ("budget"): question must not have fewer than 1 items')
+  t.equal(problem({ tiers, rules: [{ ...probability, weight: 2 }] }), 'rule 0 ("odoo"): weight must be <= 1')
+  t.equal(problem({ tiers, rules: [{ ...probability, points: 5 }] }), 'rule 0 ("odoo"): unknown field points')
 })
 
 t.test('errors outside the rules name the field', async (t) => {

@@ -85,12 +85,60 @@ t.test('expected revenue bands add up', async (t) => {
 })
 
 t.test('the score stays within 0–100', async (t) => {
-  const many = scoreLead({ ...completePaid, flags: ['REPEAT_ENQUIRY'], expectedRevenue: 100_000 }, rules)
+  const sum = (result: ReturnType<typeof scoreLead>): number => result.breakdown.reduce((total, entry) => total + entry.points, 0)
+  const many = scoreLead({ ...completePaid, flags: ['REPEAT_ENQUIRY'], expectedRevenue: 100_000, whatsappMinutesAfterLead: [3] }, rules)
   t.equal(many.score, 100)
+  t.same(many.breakdown.at(-1), { rule: 'score-range', points: -15, reason: { en: 'The score stays within 0–100', ar: 'التقييم لا يتجاوز النطاق من ٠ إلى ١٠٠' } }, 'what the range took off is shown')
+  t.equal(sum(many), 100, 'the breakdown adds up to the score')
   const none = scoreLead({ channel: 'whatsapp', flags: ['INVALID_PHONE', 'INVALID_EMAIL', 'DISPOSABLE_EMAIL'] }, rules)
   t.equal(none.score, 0)
+  t.equal(sum(none), 0)
+  t.notOk(scoreLead(completePaid, rules).breakdown.some((entry) => entry.rule === 'score-range'), 'within range: no entry')
 })
 
 t.test('the same inputs give the same result', async (t) => {
   t.same(scoreLead(completePaid, rules), scoreLead({ ...completePaid }, rules))
+})
+
+t.test('engagement: a WhatsApp message within an hour of the lead, and three or more messages', async (t) => {
+  const at = (...minutes: number[]) => scoreLead({ ...incompleteOrganic, whatsappMinutesAfterLead: minutes }, rules)
+  const rulesOf = (result: ReturnType<typeof at>) => result.breakdown.map((entry) => entry.rule)
+  t.equal(at().score, 20, 'no message: nothing')
+  t.same(rulesOf(at(12)), ['web-form', 'has-name', 'wrote-within-1h'])
+  t.equal(at(12).score, 35)
+  t.same(rulesOf(at(60)), ['web-form', 'has-name', 'wrote-within-1h'], 'at the hour still counts')
+  t.same(rulesOf(at(61)), ['web-form', 'has-name'], 'later: not within the hour')
+  t.same(rulesOf(at(200, 300, 400)), ['web-form', 'has-name', 'engaged-on-whatsapp'], 'three late messages')
+  t.equal(at(5, 300, 400).score, 45, 'both')
+  t.same(at(5).breakdown.find((entry) => entry.rule === 'wrote-within-1h')?.reason, { en: 'Wrote on WhatsApp within an hour of the lead', ar: 'راسلنا على واتساب خلال ساعة من تسجيله' })
+})
+
+t.test('form answers: named per question in Arabic or English, matched normalised', async (t) => {
+  const answered = (...answers: { question: string; answer: string }[]) => scoreLead({ ...incompleteOrganic, answers }, rules).breakdown.map((entry) => entry.rule)
+  t.same(answered({ question: 'budget', answer: '75,000 SAR' }), ['web-form', 'has-name', 'budget-50k'])
+  t.same(answered({ question: 'What is your budget?', answer: '50000' }), ['web-form', 'has-name', 'budget-50k'], 'English question as typed')
+  t.same(answered({ question: 'ما_هي_ميزانيتك؟', answer: '٦٠٬٠٠٠ ريال' }), ['web-form', 'has-name', 'budget-50k'], "Meta's Arabic key, Arabic digits")
+  t.same(answered({ question: 'ما هي ميزانيتك', answer: '100 ألف' }), ['web-form', 'has-name', 'budget-50k'], 'thousands in words')
+  t.same(answered({ question: 'budget', answer: '20,000 - 40,000' }), ['web-form', 'has-name'], 'a range counts by its lower bound')
+  t.same(answered({ question: 'budget', answer: 'not sure' }), ['web-form', 'has-name'], 'no amount: no points')
+  t.same(answered({ question: 'city', answer: '90000' }), ['web-form', 'has-name'], 'another question: no points')
+  t.same(answered({ question: 'timeline', answer: 'This month' }), ['web-form', 'has-name', 'buying-this-month'])
+  t.same(answered({ question: 'متى تخطط للشراء؟', answer: 'هذا الشهر' }), ['web-form', 'has-name', 'buying-this-month'], 'Arabic question and answer')
+  t.same(answered({ question: 'timeline', answer: 'this_month' }), ['web-form', 'has-name', 'buying-this-month'], "Meta's option key")
+  t.same(answered({ question: 'timeline', answer: 'next year' }), ['web-form', 'has-name'])
+  const both = scoreLead({ ...incompleteOrganic, answers: [{ question: 'budget', answer: '80k' }, { question: 'timeline', answer: 'هذا الشهر' }] }, rules)
+  t.equal(both.score, 45)
+  t.same(both.breakdown.at(-1)?.reason, { en: 'Plans to buy this month', ar: 'ينوي الشراء هذا الشهر' })
+})
+
+t.test("Odoo's predictive probability: one input with its weight, only when Odoo has one", async (t) => {
+  const none = scoreLead({ ...incompleteOrganic }, rules)
+  t.notOk(none.breakdown.some((entry) => entry.rule === 'odoo-prediction'), 'absent: no entry')
+  const predicted = scoreLead({ ...incompleteOrganic, odooProbability: 55.43 }, rules)
+  t.same(predicted.breakdown.find((entry) => entry.rule === 'odoo-prediction'), {
+    rule: 'odoo-prediction',
+    points: 11,
+    reason: { en: 'Odoo predicts a 55% chance of winning', ar: 'يتوقع أودو فرصة فوز 55٪' },
+  }, '0.2 × 55.43, the percentage in both reasons')
+  t.equal(predicted.score, none.score + 11)
 })

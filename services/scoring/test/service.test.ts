@@ -4,9 +4,9 @@
 import t from 'tap'
 import type { DataOf } from '@gassistant/contracts'
 import { waitFor } from '@gassistant/test-support'
-import { startRig, type Synced } from './helpers/rig.js'
+import { startRig, type LeadSpec, type Synced } from './helpers/rig.js'
 
-/** A complete paid Meta lead unless `overrides` (e.g. its `lead`) say otherwise. */
+/** lead.synced.v1 for a lead the lead-processor wrote (a paid Meta lead unless `overrides` say otherwise). */
 function syncedData(leadId: number, overrides: Partial<Synced> = {}): Synced {
   return {
     outcome: 'created',
@@ -15,15 +15,17 @@ function syncedData(leadId: number, overrides: Partial<Synced> = {}): Synced {
     channel: 'meta',
     sourceEventId: `meta:${leadId}`,
     flags: [],
-    lead: { name: 'عرض رمضان', contactName: 'محمد القحطاني', phone: '+966551234567', email: 'm.qahtani@example.com' },
+    lead: { name: 'عرض رمضان' },
     ...overrides,
   }
 }
 
+/** A complete paid Meta lead, as the lead-processor writes it. */
+const completePaid: LeadSpec = { channel: 'meta', contactName: 'محمد القحطاني', phone: '+966551234567', email: 'm.qahtani@example.com' }
+
 t.test('a complete paid lead: score, breakdown, stars and one note in Odoo; lead.scored.v1 with Arabic reasons', async (t) => {
   const rig = await startRig(t)
-  await rig.odoo.connect()
-  const leadId = await rig.odoo.create('crm.lead', { name: 'عرض رمضان' })
+  const leadId = await rig.createLead(completePaid)
   await rig.publishSynced('meta:1', syncedData(leadId))
   await waitFor(() => rig.scored.length === 1, 'lead.scored.v1')
 
@@ -47,11 +49,10 @@ t.test('a complete paid lead: score, breakdown, stars and one note in Odoo; lead
 
 t.test('an incomplete organic lead scores below a complete paid one', async (t) => {
   const rig = await startRig(t)
-  await rig.odoo.connect()
-  const paid = await rig.odoo.create('crm.lead', { name: 'paid' })
-  const organic = await rig.odoo.create('crm.lead', { name: 'organic' })
+  const paid = await rig.createLead(completePaid)
+  const organic = await rig.createLead({ channel: 'form', contactName: 'Omar' })
   await rig.publishSynced('meta:paid', syncedData(paid))
-  await rig.publishSynced('form:organic', syncedData(organic, { channel: 'form', externalRef: 'form:organic', lead: { name: 'organic', contactName: 'Omar' } }))
+  await rig.publishSynced('form:organic', syncedData(organic, { channel: 'form', externalRef: 'form:organic' }))
   await waitFor(() => rig.scored.length === 2, 'both scored')
   const [paidLead, organicLead] = [await rig.lead(paid), await rig.lead(organic)]
   t.equal(organicLead['gassistant_score'], 20)
@@ -60,9 +61,8 @@ t.test('an incomplete organic lead scores below a complete paid one', async (t) 
 })
 
 t.test('redelivery and unchanged inputs write nothing and post no second note; a tier change posts one', async (t) => {
-  const rig = await startRig(t)
-  await rig.odoo.connect()
-  const leadId = await rig.odoo.create('crm.lead', { name: 'lead' })
+  const rig = await startRig(t, { debounceMs: 200 })
+  const leadId = await rig.createLead(completePaid)
   await rig.publishSynced('meta:2', syncedData(leadId))
   await waitFor(() => rig.scored.length === 1, 'first score')
   const writes = rig.odooServer.calls.count('crm.lead', 'write')
@@ -73,7 +73,8 @@ t.test('redelivery and unchanged inputs write nothing and post no second note; a
   t.equal(rig.notes(leadId).length, 1, 'no second note')
   t.match(rig.scored[1]!.data, { score: 70, previousScore: 70, tier: 'hot' })
 
-  await rig.publishSynced('meta:3', syncedData(leadId, { flags: ['DO_NOT_CALL'] }))
+  await rig.setFlags(leadId, ['DO_NOT_CALL'])
+  await rig.publishSynced('meta:3', syncedData(leadId, { outcome: 'merged', flags: ['DO_NOT_CALL', 'REPEAT_ENQUIRY'] }))
   await waitFor(() => rig.scored.length === 3, 'flagged re-score')
   const lead = await rig.lead(leadId)
   t.equal(lead['gassistant_score'], 39, 'do-not-call caps the score')
@@ -86,12 +87,11 @@ t.test('redelivery and unchanged inputs write nothing and post no second note; a
 
 t.test('expected revenue is read from Odoo', async (t) => {
   const rig = await startRig(t)
-  await rig.odoo.connect()
-  const leadId = await rig.odoo.create('crm.lead', { name: 'big', expected_revenue: 60_000 })
-  await rig.publishSynced('form:big', syncedData(leadId, { channel: 'form', lead: { name: 'big', contactName: 'Omar' } }))
+  const leadId = await rig.createLead({ channel: 'form', contactName: 'Omar', values: { expected_revenue: 60_000 } })
+  await rig.publishSynced('form:big', syncedData(leadId, { channel: 'form' }))
   await waitFor(() => rig.scored.length === 1, 'scored')
   t.equal((await rig.lead(leadId))['gassistant_score'], 40, '20 + two revenue bands')
-  t.equal(rig.odooServer.calls.count('crm.lead', 'search_read'), 1, 'one read of the lead')
+  t.equal(rig.odooServer.calls.count('crm.lead', 'web_search_read'), 1, 'one read of the lead')
   t.equal(rig.odooServer.calls.count('crm.lead', 'write'), 1, 'one write, carrying the note')
 })
 
@@ -105,8 +105,7 @@ t.test('a lead that no longer exists is acknowledged with a log line, not parked
 
 t.test('without the addon: stars and a note only, said once at start', async (t) => {
   const rig = await startRig(t, { addonInstalled: false })
-  await rig.odoo.connect()
-  const leadId = await rig.odoo.create('crm.lead', { name: 'lead' })
+  const leadId = await rig.createLead(completePaid)
   await rig.publishSynced('meta:4', syncedData(leadId))
   await waitFor(() => rig.scored.length === 1, 'scored')
   const lead = await rig.lead(leadId)

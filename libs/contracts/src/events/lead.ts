@@ -70,6 +70,8 @@ export const LeadScored = eventSchema(
     score: Type.Integer({ minimum: 0, maximum: 100 }),
     previousScore: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
     tier: ScoreTier,
+    /** The tier before this score (absent on a lead's first score): a change of tier is what a rep is told about. */
+    previousTier: Type.Optional(ScoreTier),
     breakdown: Type.Array(
       Type.Object({
         rule: NonEmpty,

@@ -4,7 +4,10 @@
  * cursor paging and `time_created` filtering, `appsecret_proof` checking, and the error bodies/headers for 190,
  * 100/33, 4, 17, 32, 613 (HTTP 400/403, never 429, usage headers, no Retry-After); and the Conversions API for
  * CRM (`POST /{version}/{dataset-id}/events`, meta-conversions-api-crm.md) with Meta's refusals of a whole
- * request (lead id format, 7-day window, action source). In memory, test/local use only; no webhooks are sent.
+ * request (lead id format, 7-day window, action source). Also the ads insights edge `GET /{version}/act_{id}/insights`
+ * at campaign level (`campaign_name`, `spend` as Meta's decimal strings, cursor paging) for the ad accounts given
+ * in `adAccounts`, each read with its own token; the spend does not vary with `date_preset`. In memory,
+ * test/local use only; no webhooks are sent from here.
  */
 import { createHmac } from 'node:crypto';
 import type http from 'node:http';
@@ -59,11 +62,18 @@ export interface GraphRequest {
   errorCode?: number;
 }
 
+/** One campaign's spend an ad account reports through ads insights. */
+export interface GraphCampaignSpend { campaign_id: string; campaign_name: string; spend: number }
+
 export interface GraphStandInOptions {
   appSecret: string;
   pageTokens: Record<string, string>;
+  /** Ad account id (digits, without `act_`) → the token that may read its insights and its campaigns' spend. */
+  adAccounts?: Record<string, { token: string; campaigns: GraphCampaignSpend[] }>;
   version?: string;
   port?: number;
+  /** Listen address (default 127.0.0.1). */
+  host?: string;
   /** Require appsecret_proof on every call (Meta's "Require App Secret"); default true. */
   requireProof?: boolean;
   /** Conversions API datasets (pixel ids) → the system-user token that may send to each. */
@@ -202,6 +212,25 @@ export async function startGraphStandIn(opts: GraphStandInOptions): Promise<Grap
     return body;
   }
 
+  /** Campaign-level ads insights of one ad account (meta-lead-ads.md's Graph conventions: errors, proof, paging). */
+  function insights(accountId: string, token: string, query: Record<string, string>, path: string, res: http.ServerResponse, fail: (e: GraphErrorSpec) => void): void {
+    const account = opts.adAccounts?.[accountId];
+    if (!account) return fail(graphError(100, `Unsupported get request. Object with ID 'act_${accountId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api`, { error_subcode: 33 }));
+    if (account.token !== token) return fail(graphError(190, 'Invalid OAuth access token - Cannot parse access token', { error_subcode: 467 }));
+    const proofProblem = checkProof(token, query);
+    if (proofProblem) return fail(proofProblem);
+    if (query['level'] !== undefined && query['level'] !== 'campaign') return fail(graphError(100, `(#100) level must be campaign in this stand-in`));
+    const fields = (query['fields'] ?? 'spend').split(',').map((f) => f.trim()).filter(Boolean);
+    const unknown = fields.find((f) => !['campaign_id', 'campaign_name', 'spend'].includes(f));
+    if (unknown) return fail(graphError(100, `(#100) ${unknown} is not valid for fields param.`));
+    const today = new Date().toISOString().slice(0, 10);
+    const rows = account.campaigns.map((row) => ({
+      ...Object.fromEntries(fields.map((f) => [f, f === 'spend' ? row.spend.toFixed(2) : row[f as 'campaign_id' | 'campaign_name']])),
+      date_start: today, date_stop: today,
+    }));
+    sendJson(res, 200, paged(rows, [...fields, 'date_start', 'date_stop'], query, path), { 'X-Ad-Account-Usage': JSON.stringify({ acc_id_util_pct: 1 }) });
+  }
+
   function injectedFailure(entry: GraphRequest): GraphErrorSpec | undefined {
     const limit = limited.shift();
     if (limit) return rateLimitError(limit, tokenToPage(entry.query['access_token'] ?? ''));
@@ -227,6 +256,8 @@ export async function startGraphStandIn(opts: GraphStandInOptions): Promise<Grap
     const token = query['access_token'];
     if (!token) return fail(graphError(104, 'An access token is required to request this resource.'));
     if (req.method === 'POST' && parts.length === 3 && parts[2] === 'events') return events(req, res, parts[1] as string, token, query, fail, usage);
+    const account = /^act_(\d+)$/.exec(parts[1] ?? '')?.[1];
+    if (account !== undefined && parts[2] === 'insights' && parts.length === 3) return insights(account, token, query, u.pathname, res, fail);
     const pageId = tokenToPage(token);
     if (!pageId) return fail(graphError(190, 'Invalid OAuth access token - Cannot parse access token', { error_subcode: 467 }));
     if (expired.has(pageId)) {
@@ -322,7 +353,7 @@ export async function startGraphStandIn(opts: GraphStandInOptions): Promise<Grap
     sendJson(res, 200, { events_received: record.events.length, messages: [], fbtrace_id: trace() }, usage);
   }
 
-  const server = await listen((req, res) => void handle(req, res).catch(() => sendJson(res, 500, graphError(1, 'An unknown error occurred').body)), opts.port ?? 0);
+  const server = await listen((req, res) => void handle(req, res).catch(() => sendJson(res, 500, graphError(1, 'An unknown error occurred').body)), opts.port ?? 0, opts.host);
   const base = `http://127.0.0.1:${server.port}/${version}`;
   const addForm = (form: GraphForm): void => { forms.set(form.id, { ...form }); };
   return {

@@ -35,7 +35,7 @@ export interface ServerLogLine {
   message: string;
 }
 
-const RECORD_METHODS = new Set(['read', 'write', 'unlink', 'message_post', 'activity_schedule']);
+const RECORD_METHODS = new Set(['read', 'web_read', 'write', 'unlink', 'message_post', 'activity_schedule', 'action_feedback', 'action_done']);
 
 /** Parameter names (Python signatures of 17.0) used to bind positional args and validate kwargs. */
 const PARAMS: Record<string, string[]> = {
@@ -50,7 +50,18 @@ const PARAMS: Record<string, string[]> = {
   name_search: ['name', 'args', 'operator', 'limit'],
   check_object_reference: ['module', 'xml_id', 'raise_on_access_error'],
   default_get: ['fields_list'],
+  action_feedback: ['feedback', 'attachment_ids'],
+  action_done: [],
+  web_search_read: ['domain', 'specification', 'offset', 'limit', 'order', 'count_limit'],
+  web_read: ['specification'],
 };
+
+/** What web_read is asked for one field (17.0): a relational field's own fields, its order and limit. */
+interface FieldSpec {
+  fields?: Record<string, FieldSpec>;
+  order?: string;
+  limit?: number;
+}
 
 function parseVersion(version: string): { major: number; minor: number } {
   const m = /(\d+)\.(\d+)/.exec(version);
@@ -208,6 +219,19 @@ export class OdooService {
         const found = s.search(model, (p['domain'] ?? []) as unknown[], env, this.paging(p));
         return s.read(model, found, this.fieldsArg(p['fields']), env);
       }
+      case 'web_search_read': {
+        // 17.0 (web module): search, web_read the page, and the total length (counted when the page is full).
+        const p = bind(PARAMS['web_search_read'] as string[]);
+        const domain = (p['domain'] ?? []) as unknown[];
+        const paging = this.paging(p);
+        const records = this.webRead(model, s.search(model, domain, env, paging), this.specArg(p['specification']), env);
+        const length = paging.limit !== undefined && records.length === paging.limit ? s.search(model, domain, env).length : records.length + (paging.offset ?? 0);
+        return { length: records.length === 0 ? 0 : length, records };
+      }
+      case 'web_read': {
+        const p = bind(PARAMS['web_read'] as string[]);
+        return this.webRead(model, ids, this.specArg(p['specification']), env);
+      }
       case 'search_count': {
         const p = bind(PARAMS['search_count'] as string[]);
         return s.search(model, (p['domain'] ?? []) as unknown[], env, typeof p['limit'] === 'number' ? { limit: p['limit'] } : {}).length;
@@ -268,6 +292,12 @@ export class OdooService {
       case 'activity_schedule':
         if (!def.mailThread) break;
         return this.activitySchedule(model, ids, kwargs, env);
+      case 'action_feedback':
+      case 'action_done': {
+        if (model !== 'mail.activity') break;
+        const p = bind(PARAMS[method] as string[]);
+        return this.activityDone(ids, typeof p['feedback'] === 'string' ? p['feedback'] : undefined, env);
+      }
       case 'check_object_reference':
         if (model !== 'ir.model.data') break;
         return this.checkObjectReference(bind(PARAMS['check_object_reference'] as string[]), env);
@@ -289,6 +319,54 @@ export class OdooService {
       out[k] = v;
     }
     return out;
+  }
+
+  private specArg(v: unknown): Record<string, FieldSpec> {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw tracebackFault('AttributeError', `'${Array.isArray(v) ? 'list' : typeof v}' object has no attribute 'keys'`);
+    return v as Record<string, FieldSpec>;
+  }
+
+  /**
+   * 17.0 web_read: `read(fields, load=None)` — a many2one is its id — then each relational field its spec
+   * gives `fields` for is read the same way: a many2one as `{ id, …, display_name }`, an x2many as a list of
+   * such dicts (in the spec's `order`, the first `limit` only). An x2many without `fields` stays a list of ids.
+   */
+  private webRead(model: string, ids: number[], spec: Record<string, FieldSpec>, env: Env): Row[] {
+    const def = this.store.model(model);
+    const names = Object.keys(spec);
+    const rows: Row[] = names.length === 0 || (names.length === 1 && names[0] === 'id')
+      ? ids.map((id) => ({ id }))
+      : this.store.read(model, ids, names, env);
+    for (const name of names) {
+      const fd = def.fields[name];
+      const sub = spec[name] ?? {};
+      if (fd === undefined || fd.relation === undefined) continue;
+      if (fd.type === 'many2one') {
+        for (const row of rows) {
+          const value = row[name];
+          if (!Array.isArray(value)) continue;
+          if (sub.fields === undefined) {
+            row[name] = value[0];
+            continue;
+          }
+          const { display_name: displayName, ...rest } = sub.fields;
+          const [co] = this.webRead(fd.relation, [value[0] as number], rest, env);
+          row[name] = { ...(co ?? { id: value[0] }), ...(displayName === undefined ? {} : { display_name: value[1] }) };
+        }
+      } else if ((fd.type === 'one2many' || fd.type === 'many2many') && sub.fields !== undefined) {
+        for (const row of rows) {
+          let coIds = row[name] as number[];
+          if (sub.order) {
+            const ordered = this.store.search(fd.relation, [['id', 'in', coIds]], env, { order: sub.order });
+            coIds = ordered.filter((id) => coIds.includes(id));
+          }
+          if (typeof sub.limit === 'number') coIds = coIds.slice(0, sub.limit);
+          const co = new Map(this.webRead(fd.relation, coIds, sub.fields, env).map((r) => [r['id'] as number, r]));
+          row[name] = coIds.map((id) => co.get(id) ?? { id });
+        }
+      }
+    }
+    return rows;
   }
 
   private idsArg(v: unknown): number[] {
@@ -373,6 +451,37 @@ export class OdooService {
       }, env);
     }
     throw tracebackFault('TypeError', 'cannot marshal None unless allow_none is enabled', '  File "/usr/lib/python3.11/xmlrpc/client.py", line 539, in dump_nil');
+  }
+
+  /**
+   * mail.activity action_feedback / action_done as 17.0 does them (mail_activity.py _action_done, checked on the
+   * lab): on each activity's record, a notification by the calling user with the Activities subtype — the
+   * mail.message_activity_done body: type, "done", "(originally assigned to …)" when another user had it, the
+   * summary, the feedback escaped — then the activity is deleted (a done id faults MissingError). Answers the first
+   * message's id, or False when there was no activity.
+   */
+  private activityDone(ids: number[], feedback: string | undefined, env: Env): number | false {
+    const s = this.store;
+    const missing = ids.filter((id) => !s.exists('mail.activity', id));
+    if (missing.length > 0) throw missingError('mail.activity', missing, env.uid);
+    const subtype = this.checkObjectReference({ module: 'mail', xml_id: 'mt_activities' }, env)[1];
+    const messages: number[] = [];
+    for (const id of ids) {
+      const activity = s.table('mail.activity').get(id) as Row;
+      const model = String(activity['res_model']);
+      const resId = activity['res_id'] as number;
+      const typeName = typeof activity['activity_type_id'] === 'number' ? s.displayName('mail.activity.type', activity['activity_type_id']) : '';
+      const assignee = activity['user_id'];
+      const assigned = typeof assignee === 'number' && assignee !== env.uid ? ` (originally assigned to <span>${escapeHtml(s.displayName('res.users', assignee))}</span>)` : '';
+      const summary = typeof activity['summary'] === 'string' && activity['summary'] !== '' ? `<span>: </span><span>${escapeHtml(activity['summary'])}</span>` : '';
+      const feedbackHtml = feedback === undefined || feedback === '' ? '' : `<div>${escapeHtml(feedback)}</div>`;
+      messages.push(s.create('mail.message', {
+        model, res_id: resId, record_name: s.displayName(model, resId), message_type: 'notification', subtype_id: subtype, author_id: s.userPartner(env.uid),
+        body: `<p><span class="fa fa-tasks fa-fw"></span><span>${escapeHtml(typeName)}</span> done${assigned}${summary}</p>${feedbackHtml}`,
+      }, env));
+    }
+    s.unlink('mail.activity', ids, env);
+    return messages[0] ?? false;
   }
 
   private checkObjectReference(p: Record<string, unknown>, env: Env): [string, number] {

@@ -110,9 +110,10 @@ export function buildSchema(opts: SchemaOptions): Map<string, ModelDef> {
         // 17.0: 'opportunity' unless the calling user has the "Leads" setting's group (off in a new database).
         type: store.userHasGroup(env.uid, GROUP_USE_LEAD) ? 'lead' : 'opportunity',
         active: true, priority: '0', user_id: env.uid, company_id: 1,
-        // Predictive scoring sets nothing until it has won/lost history: the column stays NULL (reads as 0,
-        // yet SQL `probability < 100` skips it), as on every new 17.0 database.
-        ...(opts.scoringHistory ? { probability: SCORED_PROBABILITY } : {}),
+        // Predictive scoring sets nothing until it has won/lost history: the columns stay NULL (read as 0,
+        // yet SQL `probability < 100` skips it), as on every new 17.0 database. With history, the computed
+        // automated_probability (never exactly 0 for a lead in a stage) is also the probability.
+        ...(opts.scoringHistory ? { probability: SCORED_PROBABILITY, automated_probability: SCORED_PROBABILITY } : {}),
         team_id: store.search('crm.team', [], env, { limit: 1 })[0] ?? false,
         stage_id: store.search('crm.stage', [['fold', '=', false]], env, { limit: 1, order: 'sequence, id' })[0] ?? false,
       }),

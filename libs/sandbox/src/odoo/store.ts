@@ -93,7 +93,8 @@ export class Store {
         if (r['res_id'] === id && (r['model'] === model || r['res_model'] === model)) out.push(rid);
       } else if (r[inverse] === id) out.push(rid);
     }
-    return out;
+    // As Odoo reads an x2many: in the comodel's order (a lead's chatter newest first; verified on 17.0).
+    return this.sort(rel, out, this.model(rel).order);
   }
 
   displayName(model: string, id: number): string {

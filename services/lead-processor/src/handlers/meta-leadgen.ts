@@ -22,8 +22,18 @@ export async function handleMetaLeadgen(event: EventOf<'inbound.meta.leadgen.v1'
     return replaySynced(known, event, 'meta', externalRef, deps)
   }
   let lead: GraphLead
+  const reading = performance.now()
   try {
     lead = await deps.graph.getLead(leadgenId, pageId, signal)
+    // One line per successful read: the step of the lead's journey on the dashboard, and Meta's quota spent.
+    deps.log.info({
+      event_id: event.id,
+      type: event.type,
+      correlation_id: event.correlationid ?? event.id,
+      page_id: pageId,
+      leadgen_id: leadgenId,
+      duration_ms: Math.round((performance.now() - reading) * 10) / 10,
+    }, 'Graph lead read')
   } catch (err) {
     if (!(err instanceof GraphError)) throw err
     const facts = {

@@ -14,6 +14,19 @@ import { createScoring, loadRules } from '../../src/index.js'
 export interface LogLine { level: number; msg: string; [key: string]: unknown }
 export type Synced = DataOf<'lead.synced.v1'>
 
+/** A lead as the lead-processor writes it: channel tag, contact details, flags (gassistant_flags, or tags without the addon). */
+export interface LeadSpec {
+  readonly channel: Synced['channel']
+  readonly flags?: Synced['flags']
+  readonly contactName?: string
+  readonly phone?: string
+  readonly email?: string
+  /** Odoo values besides (expected_revenue, description…). */
+  readonly values?: Record<string, unknown>
+}
+
+const CHANNEL_TAG: Record<Synced['channel'], string> = { meta: 'Meta Lead Ads', whatsapp: 'WhatsApp', form: 'Web Form' }
+
 export interface Rig {
   odooServer: OdooStandIn
   odoo: OdooClient
@@ -23,13 +36,17 @@ export interface Rig {
   /** crm.lead writes the stand-in has answered so far. */
   writes(): number
   publishSynced(id: string, data: Synced): Promise<void>
+  /** Creates the lead in the stand-in as the lead-processor would; returns its id. */
+  createLead(spec: LeadSpec): Promise<number>
+  /** Sets the lead's flags as the lead-processor does when an enquiry adds one. */
+  setFlags(leadId: number, flags: Synced['flags']): Promise<void>
   lead(id: number): Promise<Record<string, unknown>>
   notes(id: number): string[]
 }
 
-export async function startRig(t: Test, opts: { addonInstalled?: boolean; debounceMs?: number } = {}): Promise<Rig> {
+export async function startRig(t: Test, opts: { addonInstalled?: boolean; debounceMs?: number; scoringHistory?: boolean } = {}): Promise<Rig> {
   const vhost = await rabbitVhost(t)
-  const odooServer = await startOdooStandIn({ addonInstalled: opts.addonInstalled ?? true })
+  const odooServer = await startOdooStandIn({ addonInstalled: opts.addonInstalled ?? true, scoringHistory: opts.scoringHistory ?? false })
   const odoo = createOdooClient({ url: odooServer.url, db: odooServer.db, username: odooServer.username, password: odooServer.password, timeoutMs: 2_000 })
   const bus = await createAmqpBus({ url: vhost.url, reconnectSeconds: 0.2, connectionName: 'scoring-test' })
   const lines: LogLine[] = []
@@ -67,6 +84,24 @@ export async function startRig(t: Test, opts: { addonInstalled?: boolean; deboun
     writes: () => odooServer.calls.count('crm.lead', 'write'),
     async publishSynced(id, data) {
       await bus.publish(createEvent({ type: 'lead.synced.v1', source: '/lead-processor', id, data }))
+    },
+    async createLead(spec) {
+      await odoo.connect()
+      const addon = odoo.capabilities.hasAddon
+      const tags = await Promise.all([CHANNEL_TAG[spec.channel], ...(addon ? [] : spec.flags ?? [])].map((name) => odoo.refs.tag(name)))
+      return odoo.create('crm.lead', {
+        name: 'عرض رمضان',
+        tag_ids: [[6, 0, tags]],
+        ...(spec.contactName === undefined ? {} : { contact_name: spec.contactName }),
+        ...(spec.phone === undefined ? {} : { phone: spec.phone }),
+        ...(spec.email === undefined ? {} : { email_from: spec.email }),
+        ...(addon ? { gassistant_flags: (spec.flags ?? []).join(',') } : {}),
+        ...spec.values,
+      })
+    },
+    async setFlags(leadId, flags) {
+      if (odoo.capabilities.hasAddon) await odoo.write('crm.lead', [leadId], { gassistant_flags: flags.join(',') })
+      else await odoo.write('crm.lead', [leadId], { tag_ids: await Promise.all(flags.map(async (flag) => [4, await odoo.refs.tag(flag), 0])) })
     },
     async lead(id) {
       const [row] = await odoo.read('crm.lead', [id], ['priority', 'gassistant_score', 'gassistant_score_breakdown', 'expected_revenue'].filter((field) => odoo.capabilities.leadFields.has(field)))
