@@ -58,12 +58,10 @@ function consumer<S extends string>(service: S, bindings: readonly EventTypeName
 
 /** The hub's consumers. A new service adds its line here when it starts consuming. */
 export const HUB_TOPOLOGY = Object.freeze({
-  'lead-processor': consumer('lead-processor', [EventType.MetaLeadgen, EventType.WhatsAppMessage, EventType.FormSubmitted]),
+  // OdooLead: the lead-processor's conversion feedback to Meta (a Meta lead's stage → the Conversions API).
+  'lead-processor': consumer('lead-processor', [EventType.MetaLeadgen, EventType.WhatsAppMessage, EventType.FormSubmitted, EventType.OdooLead]),
   scoring: consumer('scoring', [EventType.LeadSynced, EventType.WhatsAppMessage, EventType.OdooLead]),
   notifier: consumer('notifier', [EventType.NotificationRequested, EventType.SlackAction]),
-  // Run by the lead-processor (its conversion feedback to Meta), on a queue of its own so a Conversions API
-  // outage never holds up leads, and Odoo's lead events never queue behind them.
-  'meta-conversions': consumer('meta-conversions', [EventType.OdooLead]),
 })
 
 export type HubService = keyof typeof HUB_TOPOLOGY

@@ -4,7 +4,7 @@ import t from 'tap'
 import { DEFAULT_QUEUE_BOUND, DEFAULT_RETRY, EventType, HUB_TOPOLOGY, isEventType } from '@gassistant/contracts'
 
 t.test('only services that consume today are declared: no queue fills up without a reader', async (t) => {
-  t.same(Object.keys(HUB_TOPOLOGY), ['lead-processor', 'scoring', 'notifier', 'meta-conversions'])
+  t.same(Object.keys(HUB_TOPOLOGY), ['lead-processor', 'scoring', 'notifier'])
 })
 
 t.test('scoring takes synced leads, WhatsApp messages and Odoo lead changes, with the default policy on a bounded quorum queue', async (t) => {
@@ -30,7 +30,7 @@ t.test('the notifier takes notification requests and Slack button clicks, with t
 t.test('the lead-processor takes the three inbound lead signals, with the default policy on a bounded quorum queue', async (t) => {
   t.same(HUB_TOPOLOGY['lead-processor'], {
     service: 'lead-processor',
-    bindings: [EventType.MetaLeadgen, EventType.WhatsAppMessage, EventType.FormSubmitted],
+    bindings: [EventType.MetaLeadgen, EventType.WhatsAppMessage, EventType.FormSubmitted, EventType.OdooLead],
     retry: DEFAULT_RETRY,
     queueType: 'quorum',
     bound: DEFAULT_QUEUE_BOUND,

@@ -38,9 +38,7 @@ export async function wireLeadProcessor(settings: LeadProcessorSettings, { bus, 
   const graph = createGraphClient({ baseUrl: settings.GRAPH_API_URL, appSecret: settings.META_APP_SECRET, pageTokens })
   const locks = amqpUrl === undefined ? createMemoryLocks() : createAmqpLocks({ url: amqpUrl })
   const tokenAlert = createTokenAlert({ bus, log, pageTokens, ...(settings.SLACK_OPS_CHANNEL === undefined ? {} : { channel: settings.SLACK_OPS_CHANNEL }) })
-  const processor = createLeadProcessor({ bus, odoo, graph, log, metrics, config, locks, tokenAlert })
   const conversions = createConversionFeedback({
-    bus,
     odoo,
     graph,
     log,
@@ -51,7 +49,7 @@ export async function wireLeadProcessor(settings: LeadProcessorSettings, { bus, 
         target: {
           datasetId: settings.META_DATASET_ID,
           token: settings.META_CAPI_TOKEN,
-          tokenOwner: { name: 'META_CAPI_TOKEN', fix: 'put a new system-user token in META_CAPI_TOKEN, restart, then replay the parked conversions (pnpm hub dead replay meta-conversions)' },
+          tokenOwner: { name: 'META_CAPI_TOKEN', fix: 'put a new system-user token in META_CAPI_TOKEN, restart, then replay the parked events (pnpm hub dead replay lead-processor)' },
           ...(settings.META_CAPI_TEST_EVENT_CODE === undefined ? {} : { testEventCode: settings.META_CAPI_TEST_EVENT_CODE }),
         },
       }),
@@ -59,9 +57,9 @@ export async function wireLeadProcessor(settings: LeadProcessorSettings, { bus, 
       crmName: settings.META_CAPI_CRM_NAME,
       phoneRegion: config.defaultRegion,
       lockTimeoutMs: config.lockTimeoutMs,
-      ...(config.retry === undefined ? {} : { retry: config.retry }),
     },
   })
+  const processor = createLeadProcessor({ bus, odoo, graph, log, metrics, config, locks, tokenAlert, conversions })
   const waits = metrics.counter({ name: 'meta_graph_waits_total', help: 'Pauses of bulk Graph reads to respect Meta rate limits, by reason (usage: headers near the limit, throttled: a rate-limit error)', labelNames: ['reason'] })
   const reconciled = metrics.counter({ name: 'meta_reconcile_leads_total', help: 'Leads read back from Meta by reconciliation, by result (present in Odoo, published for the pipeline)', labelNames: ['result'] })
   const reconciler = createReconciler({
@@ -94,7 +92,6 @@ export async function wireLeadProcessor(settings: LeadProcessorSettings, { bus, 
   return {
     async start() {
       await processor.start()
-      await conversions.start()
       if (settings.META_RECONCILE_INTERVAL_MINUTES > 0 && Object.keys(settings.META_PAGE_TOKENS).length > 0) {
         schedule = startReconcileSchedule({ reconciler, intervalMs: settings.META_RECONCILE_INTERVAL_MINUTES * 60_000, locks, log, metrics })
       }
@@ -103,7 +100,6 @@ export async function wireLeadProcessor(settings: LeadProcessorSettings, { bus, 
     async stop() {
       await http.close()
       await schedule?.stop()
-      await conversions.stop()
       await processor.stop()
       odoo.close()
     },

@@ -1,10 +1,9 @@
 // Conversion feedback end to end: the addon's signed lead webhooks go through the real ingress and RabbitMQ
-// to the meta-conversions consumer, which sends the lead's stages to the Graph stand-in's Conversions API
+// to the lead-processor, whose conversion feedback sends the lead's stages to the Graph stand-in's Conversions API
 // (Meta's validation included) and records them on the lead in the Odoo stand-in.
 import { createHash, randomUUID } from 'node:crypto'
-import amqp from 'amqplib'
 import t, { type Test } from 'tap'
-import { DEFAULT_RETRY, createAmqpBus, deadQueueName, queueName, retryQueueName, type Bus } from '@gassistant/bus'
+import type { Bus } from '@gassistant/bus'
 import { signGAssistant } from '@gassistant/contracts'
 import { waitFor } from '@gassistant/test-support'
 import { createConversionFeedback } from '../src/conversions/feedback.js'
@@ -12,17 +11,16 @@ import { createGraphClient, type GraphClient } from '../src/graph/client.js'
 import { GraphError } from '../src/graph/errors.js'
 import { createMemoryLocks } from '../src/sync/locks.js'
 import { APP_SECRET, CAPI_TOKEN, DATASET_ID, PAGE_TOKENS, memoryLog, odooClientFor, type LogLine } from './helpers/harness.js'
-import { AMQP_URL, startHub, type Hub } from './helpers/hub.js'
+import { startHub, type Hub } from './helpers/hub.js'
 
 const LEADGEN_ID = '2200000000000042'
 const FUNNEL = [{ stage: 'New', event: 'Initial Lead' }, { stage: 'Qualified', event: 'Qualified' }, { stage: 'Proposition', event: 'Proposition' }, { stage: 'Won', event: 'Won' }]
 const STAGES: Record<string, number> = { New: 1, Qualified: 2, Proposition: 3, Won: 4 }
-const RETRY_MS = [50, 100]
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex')
 
 interface Rig {
   hub: Hub
-  /** The conversion consumer's bus log: one line per handled delivery. */
+  /** The consumers' bus log: one line per handled delivery.  */
   busLines: LogLine[]
   lines: LogLine[]
   service: string
@@ -35,14 +33,11 @@ interface Rig {
 
 async function startRig(t: Test, graphFor: (real: GraphClient) => GraphClient = (real) => real): Promise<Rig> {
   const hub = await startHub(t)
-  const service = `meta-conversions-${randomUUID().slice(0, 8)}`
-  const busLog = memoryLog('bus')
   const { log, lines } = memoryLog()
-  const bus = await createAmqpBus({ url: AMQP_URL, exchange: hub.exchange, reconnectSeconds: 0.2, connectionName: service, log: busLog.log })
   const odoo = odooClientFor(hub.s.odooServer)
+  t.teardown(() => odoo.close())
   const graph = graphFor(createGraphClient({ baseUrl: hub.s.graphServer.url, appSecret: APP_SECRET, pageTokens: () => PAGE_TOKENS, timeoutMs: 5_000 }))
-  const feedback = createConversionFeedback({
-    bus,
+  const conversions = createConversionFeedback({
     odoo,
     graph,
     log,
@@ -53,20 +48,12 @@ async function startRig(t: Test, graphFor: (real: GraphClient) => GraphClient = 
       crmName: 'Odoo',
       phoneRegion: 'SA',
       lockTimeoutMs: 5_000,
-      service,
-      retry: { delaysMs: RETRY_MS },
     },
   })
-  await feedback.start()
-  t.teardown(async () => {
-    await feedback.stop()
-    await bus.close()
-    odoo.close()
-    const conn = await amqp.connect(AMQP_URL)
-    const ch = await conn.createChannel()
-    for (const q of [queueName(service), deadQueueName(service), ...[...RETRY_MS, ...DEFAULT_RETRY.delaysMs].map((ms) => retryQueueName(service, ms))]) await ch.deleteQueue(q).catch(() => undefined)
-    await conn.close()
-  })
+  await hub.startConsumer({ conversions })
+  const busLog = { lines: hub.busLines }
+  const service = hub.service
+  const bus = hub.bus
   return {
     hub,
     busLines: busLog.lines,

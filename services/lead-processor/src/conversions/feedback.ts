@@ -1,4 +1,4 @@
-// Conversion feedback: consumes inbound.odoo.lead.v1 on its own queue (`meta-conversions`) and tells Meta's
+// Conversion feedback: the lead-processor's handler of inbound.odoo.lead.v1 (bound to its queue), telling Meta's
 // Conversions API for CRM which stage each Meta lead reached (plan.ts decides what is due). Leads that are
 // not Meta's (WhatsApp, web forms: their reference is not `meta:`) are never sent. What was sent is recorded
 // on the lead itself, as a chatter note carrying one `[capi:<event id>]` marker per event — Odoo is the
@@ -6,9 +6,10 @@
 // events of one lead from racing. One request per event handled; when Meta refuses it (one bad event fails
 // the whole request), each event is sent alone, so one bad event cannot sink the rest: the good ones are
 // noted, the refused ones park the message with Meta's reason. Graph outages and rate limits are retried on
-// the bus's schedule; an invalid token or missing permission parks at once. Never logs personal data.
-import { done, park, retry, type Bus, type Outcome, type RetryPolicy, type Subscription } from '@gassistant/bus'
-import { HUB_TOPOLOGY, type AnyEvent, type EventOf } from '@gassistant/contracts'
+// the bus's schedule (a retry, never a pause: leads must not wait for Meta's CRM endpoint); an invalid token or
+// missing permission parks at once. Never logs personal data.
+import { done, park, retry, type Outcome } from '@gassistant/bus'
+import type { EventOf } from '@gassistant/contracts'
 import type { OdooClient } from '@gassistant/odoo'
 import type { Logger, Metrics } from '@gassistant/runtime'
 import type { ConversionEvent, ConversionsTarget, GraphClient } from '../graph/client.js'
@@ -17,8 +18,6 @@ import { escapeHtml } from '../sync/html.js'
 import type { PersonLocks } from '../sync/locks.js'
 import { planConversions, type StageFunnel } from './plan.js'
 
-export const CONVERSIONS = 'meta-conversions'
-
 export interface ConversionFeedbackConfig {
   /** Unset: feedback is off (META_DATASET_ID / META_CAPI_TOKEN unset); events are acknowledged unread. */
   readonly target?: ConversionsTarget
@@ -26,13 +25,9 @@ export interface ConversionFeedbackConfig {
   readonly crmName: string
   readonly phoneRegion: string
   readonly lockTimeoutMs: number
-  readonly service?: string
-  readonly retry?: Partial<RetryPolicy>
-  readonly prefetch?: number
 }
 
 export interface ConversionFeedbackDeps {
-  readonly bus: Bus
   readonly odoo: OdooClient
   readonly graph: GraphClient
   readonly log: Logger
@@ -48,8 +43,9 @@ interface Sent {
 }
 
 export interface ConversionFeedback {
-  start(): Promise<void>
-  stop(): Promise<void>
+  /** One line at start saying whether feedback is on. */
+  announce(): void
+  handle(event: EventOf<'inbound.odoo.lead.v1'>): Promise<Outcome>
 }
 
 const MARKER = /\[capi:([^\]\s]+)\]/g
@@ -60,7 +56,6 @@ export function createConversionFeedback(deps: ConversionFeedbackDeps): Conversi
   const { odoo, graph, log, config } = deps
   const now = deps.now ?? (() => new Date())
   const sentTotal = deps.metrics?.counter({ name: 'meta_conversions_total', help: 'Conversion events for Meta, by outcome (sent, refused)', labelNames: ['outcome'] })
-  let subscription: Subscription | undefined
 
   /** The event ids the lead's chatter says were sent. */
   async function sentIds(leadId: number): Promise<Set<string>> {
@@ -160,21 +155,10 @@ export function createConversionFeedback(deps: ConversionFeedbackDeps): Conversi
   }
 
   return {
-    async start() {
-      if (config.target === undefined) log.info({ service: config.service ?? CONVERSIONS }, 'conversion feedback to Meta is off (META_DATASET_ID and META_CAPI_TOKEN unset): Odoo lead events are acknowledged unread')
-      subscription = await deps.bus.subscribe({
-        ...HUB_TOPOLOGY[CONVERSIONS],
-        service: config.service ?? CONVERSIONS,
-        handler: (event: AnyEvent) => handle(event as EventOf<'inbound.odoo.lead.v1'>),
-        probes: { odoo: () => odoo.ping() },
-        prefetch: config.prefetch ?? 10,
-        ...(deps.metrics === undefined ? {} : { metrics: deps.metrics.registry }),
-        ...(config.retry === undefined ? {} : { retry: config.retry }),
-      })
+    announce() {
+      if (config.target === undefined) log.info({ feedback: 'off' }, 'conversion feedback to Meta is off (META_DATASET_ID and META_CAPI_TOKEN unset): Odoo lead events are acknowledged unread')
+      else log.info({ feedback: 'on', dataset_id: config.target.datasetId }, 'conversion feedback to Meta is on')
     },
-    async stop() {
-      await subscription?.cancel()
-      subscription = undefined
-    },
+    handle,
   }
 }

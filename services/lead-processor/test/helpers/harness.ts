@@ -7,6 +7,7 @@ import { createLogger } from '@gassistant/runtime'
 import { startGraphStandIn, startOdooStandIn, type GraphLead, type GraphStandIn, type OdooStandIn } from '@gassistant/sandbox'
 import { Writable } from 'node:stream'
 import { createGraphClient } from '../../src/graph/client.js'
+import type { ConversionFeedback } from '../../src/conversions/feedback.js'
 import type { TokenAlert } from '../../src/meta/token-alert.js'
 import { createLeadProcessor, type LeadProcessor } from '../../src/service.js'
 import { createMemoryLocks, type PersonLocks } from '../../src/sync/locks.js'
@@ -61,6 +62,7 @@ export interface ProcessorExtras {
   probeIntervalMs?: number
   odooTimeoutMs?: number
   tokenAlert?: TokenAlert
+  conversions?: ConversionFeedback
 }
 
 export function processorFor(bus: Bus, s: StandIns, extra: ProcessorExtras = {}): { processor: LeadProcessor; odoo: OdooClient } {
@@ -73,6 +75,7 @@ export function processorFor(bus: Bus, s: StandIns, extra: ProcessorExtras = {})
     log: extra.log ?? memoryLog().log,
     locks: extra.locks ?? createMemoryLocks(),
     ...(extra.tokenAlert === undefined ? {} : { tokenAlert: extra.tokenAlert }),
+    ...(extra.conversions === undefined ? {} : { conversions: extra.conversions }),
     config: {
       defaultRegion: 'SA',
       formMapping: {},
