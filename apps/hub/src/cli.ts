@@ -5,10 +5,11 @@ import { fileURLToPath } from 'node:url'
 import { UsageError, type CommandGroup, type CommandIo } from './commands/command.js'
 import { dashboard } from './commands/dashboard.js'
 import { dead } from './commands/dead.js'
+import { meta } from './commands/meta.js'
 import { rules } from './commands/rules.js'
 import { score } from './commands/score.js'
 
-const GROUPS: Readonly<Record<string, CommandGroup>> = { dead, rules, score, dashboard }
+const GROUPS: Readonly<Record<string, CommandGroup>> = { dead, rules, score, dashboard, meta }
 
 export const USAGE = `usage: ${Object.values(GROUPS).map((group) => `pnpm hub ${group.usage}`).join('\n       ')}`
 

@@ -172,6 +172,11 @@ await runMain(async () => {
   out(`  bus:        ${hub.AMQP_URL ? `RabbitMQ at ${describeBroker(hub.AMQP_URL)}` : 'in-process (AMQP_URL unset; its dead letters live in this process)'}`)
   out(`  Odoo:       ${processorSettings.ODOO_URL} db=${processorSettings.ODOO_DB}${standIn('ODOO_URL')}`)
   out(`  Graph API:  ${processorSettings.GRAPH_API_URL}${standIn('GRAPH_API_URL')}`)
+  const reconcile = processorSettings.META_RECONCILE_INTERVAL_MINUTES > 0
+    ? `reconciled every ${processorSettings.META_RECONCILE_INTERVAL_MINUTES} min over ${processorSettings.META_RECONCILE_WINDOW_HOURS} h`
+    : 'not reconciled (META_RECONCILE_INTERVAL_MINUTES=0)'
+  const feedback = processorSettings.META_DATASET_ID && processorSettings.META_CAPI_TOKEN ? `stages sent to dataset ${processorSettings.META_DATASET_ID}` : 'no conversion feedback (META_DATASET_ID unset)'
+  out(`  Meta leads: ${reconcile}; ${feedback}`)
   out(`  Slack:      ${notifierSettings.SLACK_API_URL ?? ''}${standIn('SLACK_API_URL')} default channel ${notifierSettings.SLACK_DEFAULT_CHANNEL}`)
   // Only the samples' own test secrets are shown: a secret the user set never reaches the terminal.
   const defaulted = ['META_APP_SECRET', 'META_VERIFY_TOKEN', 'ODOO_WEBHOOK_SECRET', 'FORM_SECRETS', 'SLACK_SIGNING_SECRET'].filter((name) => !process.env[name])

@@ -37,6 +37,7 @@ t.test('pnpm start runs the hub locally, pnpm demo turns its samples into Odoo l
   const at = await started(hub)
   t.match(hub.stdout(), `Meta Lead Ads  POST ${at.ingress}/webhooks/meta`, 'prints where to send webhooks')
   t.match(hub.stdout(), 'in-process (AMQP_URL unset')
+  t.match(hub.stdout(), 'Meta leads: reconciled every 15 min over 24 h; no conversion feedback', 'says how Meta leads are reconciled')
   t.match(hub.stdout(), `Slack buttons  POST ${at.ingress}/webhooks/slack/interactivity`, 'the Slack Interactivity Request URL')
   const notifier = /notifier\s+(http:\/\/\S+)\/metrics/.exec(hub.stdout())?.[1]
   t.equal((await fetch(`${notifier}/readyz`)).status, 200, 'the notifier is ready (bus, Odoo and the Slack stand-in reachable)')

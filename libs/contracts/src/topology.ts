@@ -58,7 +58,8 @@ function consumer<S extends string>(service: S, bindings: readonly EventTypeName
 
 /** The hub's consumers. A new service adds its line here when it starts consuming. */
 export const HUB_TOPOLOGY = Object.freeze({
-  'lead-processor': consumer('lead-processor', [EventType.MetaLeadgen, EventType.WhatsAppMessage, EventType.FormSubmitted]),
+  // OdooLead: the lead-processor's conversion feedback to Meta (a Meta lead's stage → the Conversions API).
+  'lead-processor': consumer('lead-processor', [EventType.MetaLeadgen, EventType.WhatsAppMessage, EventType.FormSubmitted, EventType.OdooLead]),
   scoring: consumer('scoring', [EventType.LeadSynced, EventType.WhatsAppMessage, EventType.OdooLead]),
   notifier: consumer('notifier', [EventType.NotificationRequested, EventType.SlackAction]),
   'workflow-rules': consumer('workflow-rules', [EventType.LeadSynced, EventType.LeadScored, EventType.OdooLead, EventType.OdooOrder]),

@@ -40,7 +40,7 @@ t.test('the notifier takes notification requests and Slack button clicks, with t
 t.test('the lead-processor takes the three inbound lead signals, with the default policy on a bounded quorum queue', async (t) => {
   t.same(HUB_TOPOLOGY['lead-processor'], {
     service: 'lead-processor',
-    bindings: [EventType.MetaLeadgen, EventType.WhatsAppMessage, EventType.FormSubmitted],
+    bindings: [EventType.MetaLeadgen, EventType.WhatsAppMessage, EventType.FormSubmitted, EventType.OdooLead],
     retry: DEFAULT_RETRY,
     queueType: 'quorum',
     bound: DEFAULT_QUEUE_BOUND,

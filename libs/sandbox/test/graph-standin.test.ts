@@ -166,6 +166,71 @@ t.test('GET /{form-id}/leads pages with cursors and filters on time_created', as
   t.match(unknownForm.json['error'], { code: 100, error_subcode: 33 });
 });
 
+t.test('GET /{page-id} and its leadgen_forms edge: the page token sees its own page and forms, paged', async (t) => {
+  const g = await graph(t);
+  g.addForm({ id: '555000000000001', page_id: PAGE, name: 'Archived form', status: 'ARCHIVED' });
+  g.addForm({ id: '555000000000002', page_id: '999', name: 'Other page', status: 'ACTIVE' });
+  const page = await get(g, `/${PAGE}`, auth());
+  t.same(page.json, { id: PAGE, name: `Page ${PAGE}` });
+  const first = await get(g, `/${PAGE}/leadgen_forms`, { ...auth(), limit: '1' });
+  t.equal(first.json.data.length, 1);
+  t.ok(first.json.paging.next, 'a next page');
+  const second = await get(g, `/${PAGE}/leadgen_forms`, { ...auth(), limit: '1', after: first.json.paging.cursors.after });
+  t.notOk(second.json.paging.next, 'the last page has no next');
+  t.same([...first.json.data, ...second.json.data].map((f) => f.id).sort(), ['555000000000001', '987654321098765'], "the lead's form and the declared one, not another page's")
+  const foreign = await get(g, '/999/leadgen_forms', auth());
+  t.equal(foreign.json.error.code, 100, "another page's forms are not visible to this token")
+});
+
+t.test('failNext: matching requests answer 500 / code 2 (transient) once each, others are served', async (t) => {
+  const g = await graph(t);
+  g.failNext(1, (r) => r.path.endsWith('/leads'));
+  const lead = await get(g, '/2100000000000001', auth());
+  t.equal(lead.status, 200, 'a request that does not match is served');
+  const failed = await get(g, '/987654321098765/leads', auth());
+  t.equal(failed.status, 500);
+  t.match(failed.json.error, { code: 2, is_transient: true });
+  t.equal((await get(g, '/987654321098765/leads', auth())).status, 200, 'served again once the failure is spent');
+});
+
+t.test('setAppUsage: X-App-Usage reports the percentage', async (t) => {
+  const g = await graph(t);
+  g.setAppUsage(85);
+  const r = await get(g, '/2100000000000001', auth());
+  t.same(JSON.parse(r.headers.get('x-app-usage') ?? '{}'), { call_count: 85, total_cputime: 1, total_time: 1 });
+});
+
+t.test('POST /{dataset}/events: accepts valid CRM events, refuses the whole request for one bad event', async (t) => {
+  const now = 1_767_868_200;
+  const g = await startGraphStandIn({ appSecret: SECRET, pageTokens: { [PAGE]: TOKEN }, datasets: { '777': 'capi-token' }, now: () => now });
+  t.teardown(() => g.close());
+  const post = async (data: unknown[], token = 'capi-token') => {
+    const u = new URL(`${g.url}/777/events`);
+    u.searchParams.set('access_token', token);
+    u.searchParams.set('appsecret_proof', proof(token));
+    const res = await fetch(u, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data }) });
+    return { status: res.status, json: (await res.json()) as GraphJson & { events_received?: number } };
+  };
+  const good = { event_name: 'Qualified', event_time: now - 60, action_source: 'system_generated', event_id: '2100000000000001:qualified', user_data: { lead_id: '2100000000000001' }, custom_data: { event_source: 'crm', lead_event_source: 'Odoo' } };
+  const ok = await post([good])
+  t.equal(ok.status, 200);
+  t.equal(ok.json.events_received, 1);
+  const refusals: [string, Record<string, unknown>][] = [
+    ['Event Timestamp Too Old', { event_time: now - 8 * 86_400 }],
+    ['Invalid Lead ID', { user_data: { lead_id: '12345' } }],
+    ['Invalid Action Source', { action_source: 'crm' }],
+    ['Unhashed User Data', { user_data: { lead_id: '2100000000000001', em: ['someone@example.com'] } }],
+  ];
+  for (const [title, change] of refusals) {
+    const r = await post([good, { ...good, ...change }]);
+    t.equal(r.status, 400, title);
+    t.match(r.json.error, { code: 100, error_user_title: title });
+  }
+  t.equal((await post([good], 'wrong')).json.error.code, 190, 'a token that is not the dataset\'s → 190');
+  t.equal(g.conversions.length, 1, 'only the accepted request\'s event is kept');
+  t.equal(g.conversionRequests.length, 6, 'every request is recorded');
+});
+
 t.test('ads insights: campaign spend of an ad account, read with its own token, paged by cursor', async (t) => {
   const ADS_TOKEN = 'system-user-ads-token';
   const g = await startGraphStandIn({

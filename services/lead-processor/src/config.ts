@@ -45,6 +45,24 @@ export const LeadProcessorEnv = Type.Object({
   RETRY_DELAYS_MS: Type.Optional(Type.String({ pattern: '^[0-9]+(,[0-9]+)*$' })),
   /** How long after its first failure an event is still retried before it is parked (default: the bus's 6 h). */
   RETRY_BUDGET_HOURS: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+  /** Minutes between two reconciliations of every page's forms with Odoo (0: none). A lost webhook becomes a lead within this. */
+  META_RECONCILE_INTERVAL_MINUTES: Type.Number({ minimum: 0, default: 15 }),
+  /** Each reconciliation reads the leads created in this many past hours (more when a form's checkpoint is older). */
+  META_RECONCILE_WINDOW_HOURS: Type.Number({ exclusiveMinimum: 0, default: 24 }),
+  /** Slack channel told once when a page token expired (unset: the notifier's default channel). */
+  SLACK_OPS_CHANNEL: Type.Optional(Type.String({ minLength: 1 })),
+  /** Conversions API for CRM: the dataset (pixel) id that receives lead stages. Unset: no conversion feedback. */
+  META_DATASET_ID: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  /** The system-user token that may send events to META_DATASET_ID. */
+  META_CAPI_TOKEN: Type.Optional(Type.String({ minLength: 1 })),
+  /** JSON object: Odoo stage name → Meta event name, in funnel order (earlier stages are sent first when skipped). */
+  META_CAPI_STAGES: Type.Record(Type.String(), Type.String({ minLength: 1 }), {
+    default: { New: 'Initial Lead', Qualified: 'Qualified', Proposition: 'Proposition', Won: 'Won' },
+  }),
+  /** custom_data.lead_event_source: the CRM's name as Meta shows it. */
+  META_CAPI_CRM_NAME: Type.String({ minLength: 1, default: 'Odoo' }),
+  /** Events Manager's test code: events show in its Test Events view (unset in production). */
+  META_CAPI_TEST_EVENT_CODE: Type.Optional(Type.String({ minLength: 1 })),
 })
 
 export type LeadProcessorConfig = Static<typeof LeadProcessorEnv>

@@ -2,14 +2,16 @@
 // under the service name `lead-processor`, batches its Odoo work across the events in flight, counts what
 // it did, and knows how Odoo and the Graph API are doing. No process, HTTP or env access here (wiring.ts
 // and main.ts own those).
-import type { Bus, Outcome, RetryPolicy, Subscription } from '@gassistant/bus'
-import { HUB_TOPOLOGY, type AnyEvent } from '@gassistant/contracts'
+import { done, type Bus, type Outcome, type RetryPolicy, type Subscription } from '@gassistant/bus'
+import { HUB_TOPOLOGY, type AnyEvent, type EventOf } from '@gassistant/contracts'
 import type { OdooCapabilities, OdooClient } from '@gassistant/odoo'
 import { createHealth, type Logger, type Metrics } from '@gassistant/runtime'
 import type { GraphClient } from './graph/client.js'
 import { GRAPH_DEPENDENCY } from './graph/errors.js'
 import { withLeadCache } from './graph/lead-cache.js'
 import { HANDLERS, type HandledType } from './handlers/index.js'
+import type { TokenAlert } from './meta/token-alert.js'
+import type { ConversionFeedback } from './conversions/feedback.js'
 import type { HandlerDeps, ProcessingConfig } from './handlers/deps.js'
 import { createLeadStore } from './sync/lead-store.js'
 import { createMemoryLocks, type PersonLocks } from './sync/locks.js'
@@ -38,6 +40,10 @@ export interface LeadProcessorDeps {
     readonly probeIntervalMs?: number
   }
   readonly metrics?: Metrics
+  /** Handles inbound.odoo.lead.v1 (conversion feedback to Meta); unset: those events are acknowledged unread. */
+  readonly conversions?: ConversionFeedback
+  /** Tells ops once when a page token expired; unset: the error log line only. */
+  readonly tokenAlert?: TokenAlert
   /** Default: in-process locks (one replica). Several replicas: createAmqpLocks. */
   readonly locks?: PersonLocks
   readonly now?: () => Date
@@ -79,6 +85,7 @@ export function createLeadProcessor(deps: LeadProcessorDeps): LeadProcessor {
   // The probe the bus runs while paused on Odoo: its answer is also what readiness reports.
   const probes = { [ODOO]: health.recorded(ODOO, () => odoo.ping()) }
   const graph: GraphClient = withLeadCache({
+    ...deps.graph,
     async getLead(leadgenId, pageId, signal) {
       try {
         const lead = await deps.graph.getLead(leadgenId, pageId, signal)
@@ -105,6 +112,7 @@ export function createLeadProcessor(deps: LeadProcessorDeps): LeadProcessor {
       return { leadType: leadTypeFor(config, odoo.capabilities), userId: config.userId, repeatWindowMs: config.repeatWindowMs }
     },
     now,
+    ...(deps.tokenAlert === undefined ? {} : { tokenAlert: deps.tokenAlert }),
     onSynced: (outcome) => synced?.inc({ outcome }),
   }
   let subscription: Subscription | undefined
@@ -127,6 +135,11 @@ export function createLeadProcessor(deps: LeadProcessorDeps): LeadProcessor {
     try {
       // Capabilities (addon installed? which fields? Leads setting?) are read once; a failure here is an outage like any other.
       announceLeadType(await odoo.connect())
+      if (event.type === 'inbound.odoo.lead.v1') {
+        const outcome = deps.conversions === undefined ? done : await deps.conversions.handle(event as EventOf<'inbound.odoo.lead.v1'>)
+        health.record(ODOO, true)
+        return outcome
+      }
       const handler = HANDLERS[event.type as HandledType] as ((e: AnyEvent, d: HandlerDeps, s: AbortSignal) => Promise<Outcome>) | undefined
       const outcome = handler === undefined
         ? { kind: 'park' as const, reason: `lead-processor does not handle ${event.type}` }
@@ -144,6 +157,7 @@ export function createLeadProcessor(deps: LeadProcessorDeps): LeadProcessor {
     async start() {
       // Say what type new leads get as soon as Odoo answers; not being able to ask now is no reason not to start.
       void odoo.connect().then(announceLeadType, () => undefined)
+      deps.conversions?.announce()
       subscription = await bus.subscribe({
         ...HUB_TOPOLOGY[SERVICE],
         service: config.service ?? SERVICE,

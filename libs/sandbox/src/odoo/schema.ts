@@ -195,6 +195,8 @@ export function buildSchema(opts: SchemaOptions): Map<string, ModelDef> {
       defaults: (env, store) => ({ message_type: 'comment', author_id: store.userPartner(env.uid), date: env.now().toISOString().slice(0, 19).replace('T', ' ') }),
     }),
     model({ name: 'mail.message.subtype', description: 'Message subtypes', recName: 'name', order: 'sequence, id', fields: { name: f('char', 'Message Type', { required: true }), internal: f('boolean', 'Internal Only'), sequence: f('integer', 'Sequence') } }),
+    // System parameters (Settings › Technical): where the hub keeps the Meta reconciliation checkpoints.
+    model({ name: 'ir.config_parameter', description: 'System Parameter', recName: 'key', order: 'key', unique: [['key', 'Key must be unique.']], fields: { key: f('char', 'Key', { required: true }), value: f('text', 'Value', { required: true }) } }),
     model({ name: 'ir.model', description: 'Models', recName: 'name', order: 'model', fields: { name: f('char', 'Model Description', { required: true }), model: f('char', 'Model', { required: true }) } }),
     model({
       name: 'ir.model.data', description: 'Model Data', recName: 'name', order: 'module, model, name',

@@ -7,7 +7,7 @@
 import type http from 'node:http';
 import { listen, readBody, sendJson } from '../http.js';
 import { OdooService, type ServerLogLine, type StandInUser } from './dispatch.js';
-import { OdooFault, accessDenied, serializationFailure, tracebackFault, validationError } from './faults.js';
+import { OdooFault, accessDenied, accessError, serializationFailure, tracebackFault, validationError } from './faults.js';
 import type { Row } from './store.js';
 import { faultResponse, methodResponse, parseMethodCall } from './wire.js';
 
@@ -15,7 +15,8 @@ import { faultResponse, methodResponse, parseMethodCall } from './wire.js';
  * 'transport': HTTP 503 (a proxy while Odoo restarts); 'lost': the call runs and commits, but its answer
  * never comes (the client times out, not knowing whether e.g. a create happened); the rest: Odoo's faults.
  */
-export type FailKind = 'transport' | 'lost' | 'validation' | 'concurrency' | 'access' | 'fault' | 'missing';
+/** `access`: fault 3 (wrong credentials); `forbidden`: fault 4, an AccessError (the user lacks the group, e.g. Settings). */
+export type FailKind = 'transport' | 'lost' | 'validation' | 'concurrency' | 'access' | 'forbidden' | 'fault' | 'missing';
 
 export interface OdooStandInOptions {
   addonInstalled?: boolean;
@@ -98,6 +99,7 @@ export async function startOdooStandIn(opts: OdooStandInOptions = {}): Promise<O
       case 'validation': return validationError('The operation cannot be completed: injected validation failure (stand-in)');
       case 'concurrency': return serializationFailure();
       case 'access': return accessDenied();
+      case 'forbidden': return accessError("You are not allowed to access 'System Parameter' (ir.config_parameter) records.\n\nThis operation is allowed for the following groups:\n\t- Administration/Settings\n\nContact your administrator to request access if necessary.");
       case 'missing': return new OdooFault(2, 'Record does not exist or has been deleted.\n(Record: crm.lead(999999,), User: 2)', 'odoo.exceptions.MissingError');
       default: return tracebackFault('RuntimeError', 'injected failure (stand-in)');
     }

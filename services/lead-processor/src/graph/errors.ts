@@ -54,6 +54,8 @@ interface GraphErrorBody {
   error_subcode?: number
   is_transient?: boolean
   fbtrace_id?: string
+  error_user_title?: string
+  error_user_msg?: string
 }
 
 type Headers = { get(name: string): string | null }
@@ -92,12 +94,28 @@ export function retryAfterFromUsage(headers: Headers): number | undefined {
   return undefined
 }
 
-/** Maps a Graph error answer to a typed error; `pageId` names the page whose token was used. */
-export function graphErrorFrom(status: number, body: unknown, ctx: { pageId: string; leadgenId: string; headers?: Headers }): GraphError {
+/** Whose token a call used, and what an operator does when it is refused (default: the page's token). */
+export interface TokenOwner {
+  readonly name: string
+  readonly fix: string
+}
+
+const pageToken = (pageId: string): TokenOwner => ({
+  name: `the access token of Facebook page ${pageId}`,
+  fix: 'put a new page token in META_PAGE_TOKENS, restart, then replay the parked leads',
+})
+
+/**
+ * Maps a Graph error answer to a typed error. `subject` says what was read or sent (`lead 2100…`, `form …`);
+ * `pageId` names the page whose token was used, `token` another token's owner (the Conversions API's).
+ */
+export function graphErrorFrom(status: number, body: unknown, ctx: { pageId?: string; subject: string; token?: TokenOwner; headers?: Headers }): GraphError {
   const err = (typeof body === 'object' && body !== null ? (body as { error?: GraphErrorBody }).error : undefined) ?? {}
   const code = typeof err.code === 'number' ? err.code : undefined
+  const token = ctx.token ?? pageToken(ctx.pageId ?? '?')
+  const who = ctx.pageId === undefined ? 'the Graph API' : `page ${ctx.pageId}`
   const details = {
-    pageId: ctx.pageId,
+    ...(ctx.pageId === undefined ? {} : { pageId: ctx.pageId }),
     ...(code === undefined ? {} : { graphCode: code }),
     ...(typeof err.error_subcode === 'number' ? { graphSubcode: err.error_subcode } : {}),
     ...(typeof err.fbtrace_id === 'string' ? { fbtraceId: err.fbtrace_id } : {}),
@@ -106,23 +124,24 @@ export function graphErrorFrom(status: number, body: unknown, ctx: { pageId: str
   if (code === 190 || code === 102) {
     return new GraphError(
       'GRAPH_TOKEN_INVALID',
-      `the access token of Facebook page ${ctx.pageId} is expired or invalid ${meta}: put a new page token in META_PAGE_TOKENS, restart, then replay the parked leads`,
+      `${token.name} is expired or invalid ${meta}: ${token.fix}`,
       false,
       details,
     )
   }
   if (code !== undefined && THROTTLED.has(code)) {
     const retryAfterMs = ctx.headers === undefined ? undefined : retryAfterFromUsage(ctx.headers)
-    return new GraphError('GRAPH_RATE_LIMITED', `Graph API rate limit reached for page ${ctx.pageId} ${meta}`, true, { ...details, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) })
+    return new GraphError('GRAPH_RATE_LIMITED', `Graph API rate limit reached for ${who} ${meta}`, true, { ...details, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) })
   }
-  if (code === 100) {
-    return new GraphError('GRAPH_NOT_FOUND', `lead ${ctx.leadgenId} does not exist or page ${ctx.pageId}'s token cannot see it ${meta}`, false, details)
+  // 100/33: the object is not there for this token; other 100s are refused parameters (a Conversions API event).
+  if (code === 100 && (err.error_subcode === undefined || err.error_subcode === 33)) {
+    return new GraphError('GRAPH_NOT_FOUND', `${ctx.subject} does not exist or ${token.name} cannot see it ${meta}`, false, details)
   }
   if (code === 10 || (code !== undefined && code >= 200 && code <= 299)) {
-    return new GraphError('GRAPH_PERMISSION', `the token of page ${ctx.pageId} lacks a permission (leads_retrieval?) ${meta}`, false, details)
+    return new GraphError('GRAPH_PERMISSION', `${token.name} lacks a permission (leads_retrieval?) ${meta}`, false, details)
   }
   if (status >= 500 || err.is_transient === true || (code !== undefined && TRANSIENT.has(code))) {
     return new GraphError('GRAPH_UNAVAILABLE', `Graph API unavailable ${meta}`, true, details)
   }
-  return new GraphError('GRAPH_ERROR', `Graph API refused the lead read ${meta}: ${err.message ?? 'no message'}`, false, details)
+  return new GraphError('GRAPH_ERROR', `Graph API refused ${ctx.subject} ${meta}: ${[err.message ?? 'no message', err.error_user_title, err.error_user_msg].filter(Boolean).join(' — ')}`, false, details)
 }

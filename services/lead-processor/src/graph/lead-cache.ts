@@ -19,6 +19,7 @@ export function withLeadCache(graph: GraphClient, options: LeadCacheOptions = {}
   const now = options.now ?? Date.now
   const leads = new Map<string, { lead: Promise<GraphLead>; at: number }>()
   return {
+    ...graph,
     getLead(leadgenId, pageId, signal) {
       const key = `${pageId}:${leadgenId}`
       const hit = leads.get(key)

@@ -4,6 +4,7 @@ import type { OdooClient } from '@gassistant/odoo'
 import type { Logger } from '@gassistant/runtime'
 import type { GraphClient } from '../graph/client.js'
 import type { FormMapping } from '../mapping/common.js'
+import type { TokenAlert } from '../meta/token-alert.js'
 import type { PersonLocks } from '../sync/locks.js'
 import type { SyncDeps, UpsertConfig } from '../sync/upsert.js'
 
@@ -24,6 +25,8 @@ export interface HandlerDeps extends SyncDeps {
   readonly log: Logger
   readonly locks: PersonLocks
   readonly processing: ProcessingConfig
+  /** Tells ops once that a page's token expired (every lead of the page fails on it). */
+  readonly tokenAlert?: TokenAlert
   /** Called once per lead written, for metrics. */
   readonly onSynced?: (outcome: 'created' | 'updated' | 'merged' | 'rejected') => void
 }

@@ -3,7 +3,8 @@
 // (Meta's quota is per page): the reference is looked up in Odoo first, so a redelivered webhook or a retry
 // after an Odoo outage reads nothing from Meta. A Graph error becomes park (token, permission, unknown lead:
 // an operator must act) or is thrown as an outage of 'graph' (rate limit, 5xx, timeout); a bad token is
-// also logged as an error naming the page, since it stops every lead of that page.
+// also logged as an error naming the page, since it stops every lead of that page, and an expired one is
+// told to the ops channel (once per page and token, not per lead).
 import { park, type Outcome } from '@gassistant/bus'
 import type { EventOf } from '@gassistant/contracts'
 import { GraphError } from '../graph/errors.js'
@@ -51,6 +52,7 @@ export async function handleMetaLeadgen(event: EventOf<'inbound.meta.leadgen.v1'
     }
     if (err.code === 'GRAPH_TOKEN_INVALID' || err.code === 'GRAPH_NO_TOKEN' || err.code === 'GRAPH_PERMISSION') {
       deps.log.error(facts, `cannot read leads of Facebook page ${pageId}: ${err.message}`)
+      if (err.code === 'GRAPH_TOKEN_INVALID') await deps.tokenAlert?.raise(pageId, err)
     } else deps.log.warn(facts, 'Graph API refused the lead read')
     return park(`${err.code}: ${err.message}`)
   }

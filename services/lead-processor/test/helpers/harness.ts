@@ -7,6 +7,8 @@ import { createLogger } from '@gassistant/runtime'
 import { startGraphStandIn, startOdooStandIn, type GraphLead, type GraphStandIn, type OdooStandIn } from '@gassistant/sandbox'
 import { Writable } from 'node:stream'
 import { createGraphClient } from '../../src/graph/client.js'
+import type { ConversionFeedback } from '../../src/conversions/feedback.js'
+import type { TokenAlert } from '../../src/meta/token-alert.js'
 import { createLeadProcessor, type LeadProcessor } from '../../src/service.js'
 import { createMemoryLocks, type PersonLocks } from '../../src/sync/locks.js'
 import { fixtureJson } from '@gassistant/test-support'
@@ -14,6 +16,9 @@ import { fixtureJson } from '@gassistant/test-support'
 export const APP_SECRET = 'test-app-secret'
 export const PAGE_ID = '104857600112233'
 export const PAGE_TOKENS = { [PAGE_ID]: 'page-token-test' }
+/** The Conversions API dataset of the Graph stand-in and the system-user token that may send to it. */
+export const DATASET_ID = '777000000000001'
+export const CAPI_TOKEN = 'capi-token-test'
 
 export interface LogLine { level: string; msg: string; [k: string]: unknown }
 
@@ -36,7 +41,7 @@ export interface StandIns {
 
 export async function startStandIns(opts: { addonInstalled?: boolean; scoringHistory?: boolean; leadsSetting?: boolean } = {}): Promise<StandIns> {
   const odooServer = await startOdooStandIn({ addonInstalled: opts.addonInstalled ?? true, scoringHistory: opts.scoringHistory ?? false, leadsSetting: opts.leadsSetting ?? false })
-  const graphServer = await startGraphStandIn({ appSecret: APP_SECRET, pageTokens: PAGE_TOKENS })
+  const graphServer = await startGraphStandIn({ appSecret: APP_SECRET, pageTokens: PAGE_TOKENS, datasets: { [DATASET_ID]: CAPI_TOKEN } })
   return { odooServer, graphServer, close: async () => { await graphServer.close(); await odooServer.close() } }
 }
 
@@ -56,6 +61,8 @@ export interface ProcessorExtras {
   /** How often a paused consumer probes (default: the bus's 5 s). */
   probeIntervalMs?: number
   odooTimeoutMs?: number
+  tokenAlert?: TokenAlert
+  conversions?: ConversionFeedback
 }
 
 export function processorFor(bus: Bus, s: StandIns, extra: ProcessorExtras = {}): { processor: LeadProcessor; odoo: OdooClient } {
@@ -67,6 +74,8 @@ export function processorFor(bus: Bus, s: StandIns, extra: ProcessorExtras = {})
     graph,
     log: extra.log ?? memoryLog().log,
     locks: extra.locks ?? createMemoryLocks(),
+    ...(extra.tokenAlert === undefined ? {} : { tokenAlert: extra.tokenAlert }),
+    ...(extra.conversions === undefined ? {} : { conversions: extra.conversions }),
     config: {
       defaultRegion: 'SA',
       formMapping: {},

@@ -12,6 +12,8 @@ import { buildApp } from '@gassistant/ingress'
 import type { OdooClient } from '@gassistant/odoo'
 import { createMetrics } from '@gassistant/runtime'
 import { createAmqpLocks } from '../../src/sync/amqp-locks.js'
+import type { ConversionFeedback } from '../../src/conversions/feedback.js'
+import type { TokenAlert } from '../../src/meta/token-alert.js'
 import type { LeadProcessor } from '../../src/service.js'
 import { APP_SECRET, memoryLog, odooClientFor, processorFor, startStandIns, type LogLine, type StandIns } from './harness.js'
 
@@ -51,6 +53,8 @@ export interface Hub {
   bus: Bus
   /** The lead-processor's service name, unique per run (its queues must not meet another run's). */
   service: string
+  /** The exchange of this run. */
+  exchange: string
   /** Everything the consumers' buses logged (retries, parking). */
   busLines: LogLine[]
   /** Everything the lead-processors logged. */
@@ -60,7 +64,7 @@ export interface Hub {
   /** POSTs a webhook to the ingress over HTTP; resolves with the status and the JSON answer. */
   post(webhook: Webhook): Promise<{ status: number; body: unknown }>
   /** `production`: the bus's default retry policy (1 s … 300 s, 6 h budget) and probe interval (5 s). */
-  startConsumer(opts?: { amqpLocks?: boolean; production?: boolean }): Promise<LeadProcessor>
+  startConsumer(opts?: { amqpLocks?: boolean; production?: boolean; tokenAlert?: TokenAlert; conversions?: ConversionFeedback }): Promise<LeadProcessor>
   /** Every crm.lead read back over XML-RPC, as an Odoo user sees it (many2one as [id, name]). */
   leads(): Promise<OdooRow[]>
   tagNames(lead: OdooRow): Promise<string[]>
@@ -139,6 +143,7 @@ export async function startHub(t: Test, options: HubOptions = {}): Promise<Hub> 
     s,
     bus,
     service,
+    exchange,
     busLines: busLog.lines,
     processorLines: processorLog.lines,
     outgoing,
@@ -151,7 +156,7 @@ export async function startHub(t: Test, options: HubOptions = {}): Promise<Hub> 
       const consumerBus = await newBus(`lead-processor-${run}-${processors.length + 1}`)
       const locks = opts.amqpLocks ? createAmqpLocks({ url: AMQP_URL, prefix: lockPrefix }) : undefined
       if (locks) lockSets.push(locks)
-      const built = processorFor(consumerBus, s, { service, retryMs: opts.production ? 'production' : RETRY_MS, log: processorLog.log, ...(locks ? { locks } : {}) })
+      const built = processorFor(consumerBus, s, { service, retryMs: opts.production ? 'production' : RETRY_MS, log: processorLog.log, ...(locks ? { locks } : {}), ...(opts.tokenAlert ? { tokenAlert: opts.tokenAlert } : {}), ...(opts.conversions ? { conversions: opts.conversions } : {}) })
       processors.push(built)
       await built.processor.start()
       return built.processor
