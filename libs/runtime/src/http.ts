@@ -14,6 +14,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Why a request was refused or failed (e.g. `bad_signature`); logged and counted. */
     outcomeReason: string | undefined
+    /** Ids of the events this request published, logged on its 'request completed' line (a journey's first step). */
+    eventIds: readonly string[] | undefined
   }
 }
 
@@ -156,6 +158,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   })
 
   app.decorateRequest('outcomeReason', undefined)
+  app.decorateRequest('eventIds', undefined)
 
   // While closing, Fastify answers new requests 503, but a keep-alive connection whose request was in
   // flight would stay open and hold close() until the deadline: tell the client to hang up instead.
@@ -176,7 +179,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   // Label sets repeat: keep each child rather than hashing the labels on every request.
   const series = new Map<string, { count: { inc(): void }; time: { observe(seconds: number): void } }>()
   /** One log line and one count per answer, wherever it was given. */
-  function answered(method: string, answer: Answer, durationMs: number, logger: FastifyBaseLogger): void {
+  function answered(method: string, answer: Answer, durationMs: number, logger: FastifyBaseLogger, eventIds?: readonly string[]): void {
     const key = `${method} ${answer.route} ${answer.status}`
     let metric = series.get(key)
     if (!metric) {
@@ -193,13 +196,14 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
       outcome: answer.outcome,
       ...(answer.reason ? { reason: answer.reason } : {}),
       duration_ms: Math.round(durationMs * 100) / 100,
+      ...(eventIds ? { event_ids: eventIds } : {}),
     }
     logger[answer.status >= 500 ? 'error' : 'info'](line, 'request completed')
   }
 
   app.addHook('onResponse', (request, reply, done) => {
     const status = reply.statusCode
-    answered(request.method, { route: request.routeOptions.url ?? 'unknown', status, outcome: outcomeOf(status), reason: request.outcomeReason }, reply.elapsedTime, request.log)
+    answered(request.method, { route: request.routeOptions.url ?? 'unknown', status, outcome: outcomeOf(status), reason: request.outcomeReason }, reply.elapsedTime, request.log, request.eventIds)
     done()
   })
 

@@ -27,14 +27,13 @@ const rss = () => {
   return process.memoryUsage().rss
 }
 
-/** The seven lines one Meta lead leaves (ingress, lead-processor, scoring), as the services write them. */
+/** The six lines one Meta lead leaves (ingress, lead-processor, scoring), as the services write them. */
 function leadLines(i: number, start: number): string[] {
   const id = `meta:${2100000000000000 + i}`
   const t = (ms: number) => new Date(start + i * 50 + ms).toISOString()
   const base = (ms: number, service: string) => `{"level":"info","time":"${t(ms)}","service":"${service}",`
   return [
-    `${base(0, 'ingress')}"event_ids":["${id}"],"types":["inbound.meta.leadgen.v1"],"msg":"events published"}`,
-    `${base(1, 'ingress')}"method":"POST","route":"/webhooks/meta","status":200,"outcome":"ok","duration_ms":3.1,"msg":"request completed"}`,
+    `${base(0, 'ingress')}"method":"POST","route":"/webhooks/meta","status":200,"outcome":"ok","duration_ms":3.1,"event_ids":["${id}"],"msg":"request completed"}`,
     `${base(300, 'lead-processor')}"event_id":"${id}","type":"inbound.meta.leadgen.v1","correlation_id":"${id}","page_id":"104857600112233","leadgen_id":"${2100000000000000 + i}","duration_ms":250.6,"msg":"Graph lead read"}`,
     `${base(900, 'lead-processor')}"event_id":"${id}","type":"inbound.meta.leadgen.v1","correlation_id":"${id}","external_ref":"${id}","lead_id":${i + 1},"lead_outcome":"created","replay":false,"flags":[],"email":"m***@gmail.com","phone":"+966*****4567","msg":"lead created"}`,
     i % 50 === 0
@@ -107,7 +106,7 @@ try {
   try {
     const login = await fetch(`${url}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'admin', password: PASSWORD }) })
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
-    const lastLead = Math.floor(LINES / 7) - 1
+    const lastLead = Math.floor(LINES / 6) - 1
     console.log(`page API latency with that store, 10 connections, ${SECONDS} s each:`)
     for (const [name, path] of [['baseline: /healthz', '/healthz'], ['/api/pipeline', '/api/pipeline?minutes=60'], ['/api/journey (leadgen id)', `/api/journey?q=${2100000000000000 + lastLead}`], ['/api/journey (lead id)', `/api/journey?q=${lastLead + 1}`], ['/ (pipeline page)', '/']] as const) {
       const figures = await latency(url, path, cookie)

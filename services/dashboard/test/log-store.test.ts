@@ -21,7 +21,7 @@ t.test('a line is read from its generic fields; anything else is skipped', async
 
 t.test("services the dashboard was not written for appear in a lead's journey: rules fired, Slack delivered, clicked", async (t) => {
   const store = new LogStore()
-  store.ingestLine(line(0, { service: 'ingress', event_ids: ['meta:1'], msg: 'events published' }))
+  store.ingestLine(line(0, { service: 'ingress', method: 'POST', route: '/webhooks/meta', status: 200, outcome: 'ok', duration_ms: 4.2, event_ids: ['meta:1'], msg: 'request completed' }))
   store.ingestLine(line(2, { service: 'lead-processor', event_id: 'meta:1', type: 'inbound.meta.leadgen.v1', correlation_id: 'meta:1', lead_id: 7, lead_outcome: 'merged', msg: 'lead merged' }))
   store.ingestLine(line(3, { service: 'workflow-rules', event_id: 'scored:1', type: 'lead.scored.v1', correlation_id: 'meta:1', rule: 'hot-lead', msg: 'rule fired' }))
   store.ingestLine(line(3, { service: 'workflow-rules', event_id: 'scored:1', type: 'lead.scored.v1', correlation_id: 'meta:1', outcome: 'done', duration_ms: 8, msg: 'event handled' }))
@@ -29,7 +29,7 @@ t.test("services the dashboard was not written for appear in a lead's journey: r
   store.ingestLine(line(9, { service: 'notifier', event_id: 'slack:1', type: 'inbound.slack.action.v1', correlation_id: 'meta:1', outcome: 'done', duration_ms: 40, msg: 'event handled' }))
   const [journey] = store.journeys('7')
   t.same(journey?.steps.map((step) => [step.step, step.service, step.sincePreviousMs, step.durationMs]), [
-    ['received', 'ingress', null, null],
+    ['received', 'ingress', null, 4.2],
     ['odoo_merged', 'lead-processor', 2000, null],
     ['rules_fired', 'workflow-rules', 1000, null],
     ['handled', 'workflow-rules', 0, 8],
@@ -45,7 +45,7 @@ t.test("services the dashboard was not written for appear in a lead's journey: r
 
 t.test('a WhatsApp message is found by its message id', async (t) => {
   const store = new LogStore()
-  store.ingestLine(line(0, { service: 'ingress', event_ids: ['wa:wamid.HBgLMTIzNDU2Nzg5MBUCABIYFjNFQjBD'], msg: 'events published' }))
+  store.ingestLine(line(0, { service: 'ingress', method: 'POST', route: '/webhooks/whatsapp', status: 200, outcome: 'ok', duration_ms: 3.1, event_ids: ['wa:wamid.HBgLMTIzNDU2Nzg5MBUCABIYFjNFQjBD'], msg: 'request completed' }))
   store.ingestLine(line(1, { service: 'lead-processor', event_id: 'wa:wamid.HBgLMTIzNDU2Nzg5MBUCABIYFjNFQjBD', type: 'inbound.whatsapp.message.v1', correlation_id: 'wa:wamid.HBgLMTIzNDU2Nzg5MBUCABIYFjNFQjBD', lead_id: 9, lead_outcome: 'created', msg: 'lead created' }))
   t.same(store.journeys('wamid.HBgLMTIzNDU2Nzg5MBUCABIYFjNFQjBD')[0]?.steps.map((step) => step.step), ['received', 'odoo_created'])
 })
@@ -69,7 +69,7 @@ t.test('memory stays bounded: journeys, keys, minutes and failure reasons are ca
   for (let i = 0; i < 5_000; i++) {
     const at = new Date(Date.UTC(2026, 0, 8, 0, 0, 0) + i * 1000).toISOString()
     const id = `meta:${i}`
-    store.ingestLine(JSON.stringify({ time: at, service: 'ingress', event_ids: [id], msg: 'events published' }))
+    store.ingestLine(JSON.stringify({ time: at, service: 'ingress', method: 'POST', route: '/webhooks/meta', status: 200, outcome: 'ok', duration_ms: 3, event_ids: [id], msg: 'request completed' }))
     for (let step = 0; step < 5; step++) store.ingestLine(JSON.stringify({ time: at, service: 'lead-processor', event_id: id, correlation_id: id, lead_id: i, lead_outcome: 'created', outcome: 'park', reason: `reason ${String.fromCharCode(97 + (i % 26))}`, msg: 'x' }))
   }
   const inside = store as unknown as Record<string, Map<unknown, unknown> | unknown[]>

@@ -2,7 +2,10 @@
 // baselines, side by side in one run on the real RabbitMQ, in a vhost of its own: bare Fastify (parse the
 // JSON, answer) and the naive design (HMAC over the raw body + one awaited confirm to a quorum queue).
 // Rounds are interleaved so drift on a shared machine hits all three alike; the median round is shown.
-// Then the ingress's resident memory under that load, and its latency at half its peak (open loop).
+// Each row also shows the CPU per answered request of the server and of the local broker (from /proc: the
+// broker's share is its whole process, so other vhosts' traffic on a shared machine counts too — the bare
+// row, which never touches the broker, shows that floor). Then the ingress's resident memory under that
+// load, and its latency at half its peak (open loop).
 // BENCH_COMPARE=<path to another build's dist/main.js> adds that ingress to the rounds.
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process'
 import { createHmac } from 'node:crypto'
@@ -30,7 +33,7 @@ const body = JSON.stringify({
 const headers = { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` }
 
 interface Target { name: string; port: number; child: ChildProcess }
-interface Figures { rps: number; p50: number; p99: number; failed: number }
+interface Figures { rps: number; p50: number; p99: number; failed: number; serverMs: number; brokerMs: number }
 
 const children: ChildProcess[] = []
 let vhost: BenchVhost | undefined
@@ -69,10 +72,10 @@ function startBaseline(name: string, env: Record<string, string>): Promise<Targe
   })
 }
 
-async function startIngress(url: string, main = MAIN, name = 'ingress'): Promise<Target> {
+async function startIngress(url: string, main = MAIN, name = 'ingress', flags: string[] = []): Promise<Target> {
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`pnpm run build\` first`)
   const port = await freePort()
-  const child = spawn(process.execPath, [main], {
+  const child = spawn(process.execPath, [...flags, main], {
     env: {
       ...process.env,
       AMQP_URL: url,
@@ -96,9 +99,38 @@ async function startIngress(url: string, main = MAIN, name = 'ingress'): Promise
   throw new Error('the ingress did not become ready within 30 s')
 }
 
+/** CPU time a process has used so far, in ms (utime + stime of /proc/<pid>/stat, in clock ticks of 10 ms). */
+function cpuMs(pid: number | undefined): number {
+  if (pid === undefined) return 0
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) * 10
+}
+
+/** The broker's OS process (the bench runs beside a local RabbitMQ): its CPU per request is the broker's share of the work. */
+function brokerPid(): number | undefined {
+  try {
+    const pid = Number(execFileSync('rabbitmqctl', ['eval', 'list_to_integer(os:getpid()).'], { encoding: 'utf8' }).trim())
+    return Number.isInteger(pid) && existsSync(`/proc/${pid}/stat`) ? pid : undefined
+  } catch {
+    return undefined
+  }
+}
+const BROKER_PID = brokerPid()
+
 async function load(target: Target, seconds: number): Promise<Figures> {
+  const server = cpuMs(target.child.pid)
+  const broker = cpuMs(BROKER_PID)
   const result = await autocannon({ url: `http://127.0.0.1:${target.port}/webhooks/meta`, method: 'POST', headers, body, connections: CONNECTIONS, duration: seconds })
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, failed: result.errors + result.timeouts + result.non2xx }
+  const answered = Math.max(1, result.requests.total)
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    failed: result.errors + result.timeouts + result.non2xx,
+    serverMs: (cpuMs(target.child.pid) - server) / answered,
+    brokerMs: (cpuMs(BROKER_PID) - broker) / answered,
+  }
 }
 
 function residentMb(pid: number | undefined): number {
@@ -118,8 +150,10 @@ try {
   const ingress = await startIngress(bench.url)
   // After the ingress declared the hub's exchange and queues: the naive design doing the broker's share of its work.
   const naiveAlike = await startBaseline('naive-alike', { BENCH_TARGET: 'naive', BENCH_SECRET: SECRET, BENCH_EXCHANGE: EXCHANGE, AMQP_URL: bench.url })
-  // BENCH_COMPARE=<another build's dist/main.js>: that ingress too, in the same rounds (e.g. before a change).
-  const compared = process.env.BENCH_COMPARE ? [await startIngress(bench.url, process.env.BENCH_COMPARE, 'compared')] : []
+  // BENCH_COMPARE=<another build's dist/main.js>: that ingress too, in the same rounds (e.g. before a change),
+  // run with BENCH_COMPARE_FLAGS (space-separated node flags, e.g. V8 heap sizes: this build with other flags).
+  const comparedFlags = (process.env.BENCH_COMPARE_FLAGS ?? '').split(' ').filter(Boolean)
+  const compared = process.env.BENCH_COMPARE ? [await startIngress(bench.url, process.env.BENCH_COMPARE, 'compared', comparedFlags)] : []
   const idleMb = residentMb(ingress.child.pid)
   // The queues the ingress declared (its consumers' queues) and the naive one.
   const listed = execFileSync('rabbitmqctl', ['list_queues', '-q', '-p', bench.name, 'name'], { encoding: 'utf8' })
@@ -156,7 +190,7 @@ try {
   const loadAfter = loadavg()[0]
 
   const cell = (value: string | number, width: number) => String(value).padStart(width)
-  console.log(`\n${'server'.padEnd(66)}${cell('req/s', 8)}${cell('p50 ms', 8)}${cell('p99 ms', 8)}${cell('× bare', 8)}${cell('failed', 8)}`)
+  console.log(`\n${'server'.padEnd(66)}${cell('req/s', 8)}${cell('p50 ms', 8)}${cell('p99 ms', 8)}${cell('× bare', 8)}${cell('failed', 8)}${cell('server µs/req', 15)}${cell('broker µs/req', 15)}`)
   const labels: Record<string, string> = {
     bare: 'bare Fastify (parse JSON, 200)',
     naive: 'naive ingress: raw-body HMAC + one awaited confirm (quorum queue)',
@@ -165,7 +199,7 @@ try {
     compared: `BENCH_COMPARE ingress (${process.env.BENCH_COMPARE ?? ''})`.slice(0, 65),
   }
   for (const [name, f] of figures) {
-    console.log(`${(labels[name] ?? name).padEnd(66)}${cell(f.rps.toFixed(0), 8)}${cell(f.p50, 8)}${cell(f.p99, 8)}${cell((f.rps / bareRps).toFixed(2), 8)}${cell(f.failed, 8)}`)
+    console.log(`${(labels[name] ?? name).padEnd(66)}${cell(f.rps.toFixed(0), 8)}${cell(f.p50, 8)}${cell(f.p99, 8)}${cell((f.rps / bareRps).toFixed(2), 8)}${cell(f.failed, 8)}${cell(Math.round(f.serverMs * 1000), 15)}${cell(BROKER_PID === undefined ? '?' : Math.round(f.brokerMs * 1000), 15)}`)
   }
   console.log(`\nper round req/s: ${[...rounds].map(([name, list]) => `${name} ${list.map((f) => f.rps.toFixed(0)).join('/')}`).join('; ')}`)
   console.log(`ingress at half its peak, open loop (${half} req/s for ${SECONDS * 2} s): p50 ${halfRun.p50} ms, p99 ${halfRun.p99} ms, ${halfRun.failed} failed (target p99 < 50 ms)`)

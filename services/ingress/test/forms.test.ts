@@ -30,6 +30,8 @@ t.test('an urlencoded, HMAC-signed form keeps its fields and UTM parameters apar
   const completed = lines.filter((line) => line.msg === 'request completed')
   t.equal(completed.length, 1, 'one log line for the request')
   t.match(completed[0], { service: 'ingress', route: '/webhooks/forms/:formKey', status: 200, outcome: 'ok', duration_ms: Number })
+  t.same(completed[0].event_ids, [received[0]?.event.id], "the published event's id, for the dashboard's journey")
+  t.same(lines.filter((line) => 'event_ids' in line), [completed[0]], 'no other line per request')
   t.notMatch(logs.text(), /qahtani|0551234567|%D9|contact-form-secret|v1=/, 'no personal data, secret or signature in the logs')
 })
 
