@@ -129,3 +129,15 @@ t.test('no secret is written into the compose file', async (t) => {
     }
   }
 })
+
+t.test('the dashboard probes every other hub service, each at its own compose port', async (t) => {
+  const dashboard = services['dashboard']
+  if (dashboard === undefined) return t.fail('the dashboard is a compose service')
+  const probed = JSON.parse(environmentOf(dashboard)['DASHBOARD_SERVICES'] ?? '{}') as Record<string, string>
+  const others = hubServices().filter((name) => name !== 'dashboard')
+  t.same(Object.keys(probed).sort(), others.sort(), 'DASHBOARD_SERVICES names every other service')
+  for (const name of others) {
+    const service = services[name]
+    t.equal(probed[name], service && `http://${name}:${environmentOf(service)['PORT']}`, `${name} at its PORT`)
+  }
+})

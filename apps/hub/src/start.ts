@@ -153,7 +153,7 @@ await runMain(async () => {
     DASHBOARD_SESSION_SECRET: randomBytes(32).toString('hex'),
     ...processorEnv,
     ...(dashboardPassword === undefined ? {} : { DASHBOARD_PASSWORD_HASH: await hashPassword(dashboardPassword) }),
-    DASHBOARD_SERVICES: JSON.stringify({ [INGRESS]: ingressUrl, [PROCESSOR]: processorUrl, [SCORING]: scoringUrl, [NOTIFIER]: notifierUrl }),
+    DASHBOARD_SERVICES: JSON.stringify({ [INGRESS]: ingressUrl, [PROCESSOR]: processorUrl, [SCORING]: scoringUrl, [WORKFLOW_RULES]: rulesUrl, [NOTIFIER]: notifierUrl }),
     PORT: String(ports.dashboard),
     HOST: hub.HOST,
   })

@@ -89,7 +89,9 @@ t.test('an operator signs in, reads the pipeline and a journey, switches to Arab
   await page.waitForSelector('html[data-charts="drawn"]')
   t.equal(await page.locator('#events-chart').count(), 1, 'the events chart is drawn by the bundled Chart.js')
   t.match(await page.locator('[data-testid="latency-p50"]').textContent(), /\d/, 'webhook → Odoo latency is shown')
-  t.equal(await page.locator('[data-testid="health"] tr[data-service="lead-processor"]').getAttribute('data-state'), 'ready')
+  for (const service of ['ingress', 'lead-processor', 'scoring', 'workflow-rules', 'notifier']) {
+    t.equal(await page.locator(`[data-testid="health"] tr[data-service="${service}"]`).getAttribute('data-state'), 'ready', `${service} is probed and ready`)
+  }
   await shot(page, '2-pipeline')
 
   // A lead's journey, searched from the page by its leadgen id.
