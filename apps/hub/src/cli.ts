@@ -2,6 +2,7 @@
 // 1 failed while doing it, 2 the command line or the environment was wrong (one line says which).
 import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { ConfigError } from '@gassistant/runtime'
 import { UsageError, type CommandGroup, type CommandIo } from './commands/command.js'
 import { dashboard } from './commands/dashboard.js'
 import { dead } from './commands/dead.js'
@@ -27,9 +28,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
   try {
     return await group.run(argv, env, io)
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error
-    // One line: what was wrong, then how to say it.
-    io.err(`error: ${error.message}; usage: pnpm hub ${group.usage}`)
+    // One line: what was wrong, then (for the command line) how to say it.
+    if (error instanceof UsageError) io.err(`error: ${error.message}; usage: pnpm hub ${group.usage}`)
+    else if (error instanceof ConfigError) io.err(`error: ${error.message}`)
+    else throw error
     return 2
   }
 }

@@ -9,7 +9,10 @@ export interface CommandIo {
 export interface CommandGroup {
   /** Without the leading `pnpm hub`, e.g. `dead list <service> | …`. */
   readonly usage: string
-  /** argv starts with the group's own name. Throws UsageError for a command line it cannot read. */
+  /**
+   * argv starts with the group's own name. Throws UsageError for a command line it cannot read and ConfigError
+   * for a setting it cannot use: the CLI prints either as one line and exits 2.
+   */
   run(argv: readonly string[], env: NodeJS.ProcessEnv, io: CommandIo): Promise<number>
 }
 

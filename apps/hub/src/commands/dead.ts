@@ -4,7 +4,7 @@
 // password, or a parked message's body (personal data): only ids, types, attempts, times and reasons.
 import { parseArgs } from 'node:util'
 import { deadQueueName, describeBroker, openDeadLetters, queueName, type DeadLetterAccess, type ParkedMessage } from '@gassistant/bus'
-import { AmqpUrl, ConfigError, loadConfig } from '@gassistant/runtime'
+import { AmqpUrl, loadConfig } from '@gassistant/runtime'
 import Type from 'typebox'
 import { UsageError, type CommandGroup } from './command.js'
 
@@ -110,14 +110,7 @@ export const dead: CommandGroup = {
       io.out(`usage: pnpm hub ${USAGE}`)
       return 0
     }
-    let url: string | undefined
-    try {
-      url = loadConfig(CliEnv, env).AMQP_URL
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error
-      io.err(`error: ${error.message}`)
-      return 2
-    }
+    const url = loadConfig(CliEnv, env).AMQP_URL
     if (url === undefined) {
       io.err(NO_BROKER)
       return 2

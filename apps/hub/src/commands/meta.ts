@@ -196,10 +196,7 @@ export const meta: CommandGroup = {
     try {
       return command.kind === 'tokens' ? await tokens(env, io) : await compare(command, env, io)
     } catch (error) {
-      if (error instanceof ConfigError) {
-        io.err(`error: ${error.message}`)
-        return 2
-      }
+      if (error instanceof ConfigError) throw error
       io.err(`error: ${error instanceof Error ? error.message : String(error)}`)
       return 1
     }

@@ -4,7 +4,7 @@
 // calendar's local time. Reads only: never claims, fires or publishes; never prints the Odoo password.
 import { parseArgs } from 'node:util'
 import { createOdooClient } from '@gassistant/odoo'
-import { ConfigError, loadConfig } from '@gassistant/runtime'
+import { loadConfig } from '@gassistant/runtime'
 import {
   RulesError, WorkflowRulesEnv, createCalendarSource, createClaims, createOdooRecords, explainLead, formatExplanation, loadRules, readRules,
 } from '@gassistant/workflow-rules'
@@ -61,16 +61,8 @@ export const rules: CommandGroup = {
         return 1
       }
     }
-    let settings
-    let ruleSet
-    try {
-      settings = loadConfig(ExplainEnv, env)
-      ruleSet = await loadRules(settings.WORKFLOW_RULES_FILE)
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error
-      io.err(`error: ${error.message}`)
-      return 2
-    }
+    const settings = loadConfig(ExplainEnv, env)
+    const ruleSet = await loadRules(settings.WORKFLOW_RULES_FILE)
     const odoo = createOdooClient({ url: settings.ODOO_URL, db: settings.ODOO_DB, username: settings.ODOO_USER, password: settings.ODOO_PASSWORD })
     try {
       const now = (): Date => new Date()

@@ -4,7 +4,7 @@
 // prints the lead's name or contact details, nor the Odoo password.
 import { parseArgs } from 'node:util'
 import { createOdooClient } from '@gassistant/odoo'
-import { ConfigError, loadConfig } from '@gassistant/runtime'
+import { loadConfig } from '@gassistant/runtime'
 import { ScoringEnv, explainLead, formatExplanation, loadRules } from '@gassistant/scoring'
 import Type from 'typebox'
 import { UsageError, type CommandGroup } from './command.js'
@@ -39,16 +39,8 @@ export const score: CommandGroup = {
       io.out(`usage: pnpm hub ${USAGE}`)
       return 0
     }
-    let settings
-    let rules
-    try {
-      settings = loadConfig(CliEnv, env)
-      rules = await loadRules(settings.SCORING_RULES_FILE)
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error
-      io.err(`error: ${error.message}`)
-      return 2
-    }
+    const settings = loadConfig(CliEnv, env)
+    const rules = await loadRules(settings.SCORING_RULES_FILE)
     const odoo = createOdooClient({ url: settings.ODOO_URL, db: settings.ODOO_DB, username: settings.ODOO_USER, password: settings.ODOO_PASSWORD, timeoutMs: 30_000 })
     try {
       const explanation = await explainLead(odoo, rules, command.leadId)
