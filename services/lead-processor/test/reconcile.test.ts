@@ -4,28 +4,10 @@
 // stand-in's system parameters.
 import t from 'tap'
 import { waitFor } from '@gassistant/test-support'
-import { checkpointKey } from '../src/meta/checkpoints.js'
 import { createTokenAlert } from '../src/meta/token-alert.js'
 import { PAGE_ID, PAGE_TOKENS, memoryLog } from './helpers/harness.js'
-import { startHub, type Hub } from './helpers/hub.js'
-import { FORMS, metaLeads, observe, reconcilerFor, webhookFor } from './helpers/meta.js'
-import type { GraphLead } from '@gassistant/sandbox'
-
-/** Read from the stand-in's own tables: polling a thousand leads over XML-RPC would slow the very pipeline under test. */
-const leadCount = (hub: Hub): number => hub.s.odooServer.records('crm.lead').length
-const refs = (hub: Hub): string[] => hub.s.odooServer.records('crm.lead').map((lead) => String(lead['gassistant_ref']))
-
-async function deliver(hub: Hub, leads: readonly GraphLead[]): Promise<void> {
-  for (let i = 0; i < leads.length; i += 100) {
-    const res = await hub.post(webhookFor(leads.slice(i, i + 100)))
-    if (res.status !== 200) throw new Error(`webhook refused: ${res.status}`)
-  }
-}
-
-async function checkpoint(hub: Hub, formId: string): Promise<string | undefined> {
-  const row = hub.s.odooServer.records('ir.config_parameter').find((r) => r['key'] === checkpointKey(PAGE_ID, formId))
-  return row === undefined ? undefined : String(row['value'])
-}
+import { startHub } from './helpers/hub.js'
+import { FORMS, checkpoint, deliver, leadCount, metaLeads, observe, reconcilerFor, refs } from './helpers/meta.js'
 
 t.test('a lead already in Odoo and redelivered by reconciliation is a no-op', async (t) => {
   const hub = await startHub(t)

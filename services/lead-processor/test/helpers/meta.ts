@@ -6,7 +6,7 @@ import type { Test } from 'tap'
 import type { AnyEvent } from '@gassistant/contracts'
 import type { GraphLead } from '@gassistant/sandbox'
 import { createGraphClient } from '../../src/graph/client.js'
-import { createOdooCheckpoints } from '../../src/meta/checkpoints.js'
+import { checkpointKey, createOdooCheckpoints } from '../../src/meta/checkpoints.js'
 import { createReconciler, type Reconciler } from '../../src/meta/reconcile.js'
 import { createThrottle } from '../../src/meta/throttle.js'
 import type { TokenAlert } from '../../src/meta/token-alert.js'
@@ -94,4 +94,22 @@ export async function observe(t: Test, hub: Hub, pattern: string): Promise<AnyEv
     if (message) seen.push(JSON.parse(message.content.toString('utf8')) as AnyEvent)
   }, { noAck: true })
   return seen
+}
+
+/** Read from the stand-in's own tables: polling a thousand leads over XML-RPC would slow the very pipeline under test. */
+export const leadCount = (hub: Hub): number => hub.s.odooServer.records('crm.lead').length
+export const refs = (hub: Hub): string[] => hub.s.odooServer.records('crm.lead').map((lead) => String(lead['gassistant_ref']))
+
+/** Posts the leads' webhooks through the real ingress, 100 a request. */
+export async function deliver(hub: Hub, leads: readonly GraphLead[]): Promise<void> {
+  for (let i = 0; i < leads.length; i += 100) {
+    const res = await hub.post(webhookFor(leads.slice(i, i + 100)))
+    if (res.status !== 200) throw new Error(`webhook refused: ${res.status}`)
+  }
+}
+
+/** The form's reconciliation checkpoint as the Odoo stand-in holds it. */
+export function checkpoint(hub: Hub, formId: string): string | undefined {
+  const row = hub.s.odooServer.records('ir.config_parameter').find((r) => r['key'] === checkpointKey(PAGE_ID, formId))
+  return row === undefined ? undefined : String(row['value'])
 }
