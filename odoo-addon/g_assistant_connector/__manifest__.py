@@ -4,7 +4,7 @@
     "name": "G-Assistant Connector",
     "summary": "Signed, post-commit, retried webhooks from CRM leads to the "
     "G-Assistant Lead Hub, and the lead fields the hub writes",
-    "version": "17.0.1.1.0",
+    "version": "17.0.1.2.0",
     "category": "Sales/CRM",
     "website": "https://github.com/g-assistant/lead-hub",
     "author": "G-Assistant",

@@ -3,7 +3,7 @@
  * execute_kw through the chosen transport, re-authenticates once when the uid/key is refused, and offers
  * typed helpers. It never retries a failed call (the bus does) and never logs arguments or credentials.
  */
-import { OdooAccessDeniedError, OdooError, OdooTransportError } from './errors.js';
+import { OdooAccessDeniedError, OdooError, OdooFaultError, OdooTransportError } from './errors.js';
 import { createRefs } from './refs.js';
 import { createJson2Transport } from './transport/json2.js';
 import type { ServerVersion, Transport, TransportConfig } from './transport/transport.js';
@@ -53,6 +53,17 @@ export function createOdooClient(options: OdooClientOptions): OdooClient {
     return id;
   }
 
+  /** The addon's API version; an addon older than the call (Odoo: "method does not exist") offers its fields only. */
+  async function addonApi(t: Transport, id: number): Promise<number> {
+    try {
+      const version = await t.executeKw(id, 'crm.lead', 'gassistant_api_version', [], {});
+      return typeof version === 'number' ? version : 1;
+    } catch (err) {
+      if (err instanceof OdooFaultError) return 1;
+      throw err;
+    }
+  }
+
   async function doConnect(): Promise<OdooCapabilities> {
     const { v, via } = await serverVersion();
     const kind = wanted === 'auto' ? (v.major >= JSON2_FROM_MAJOR || via.kind === 'json2' ? 'json2' : 'xmlrpc') : wanted;
@@ -66,16 +77,18 @@ export function createOdooClient(options: OdooClientOptions): OdooClient {
     // that for the hub's user, in one call of the same shape on every version (has_group's shape changed in 18).
     const defaults = (await t.executeKw(id, 'crm.lead', 'default_get', [['type']], {})) as { type?: unknown };
     const leadFields = new Set(Object.keys(fields));
+    const hasAddon = leadFields.has('gassistant_ref');
     caps = {
       serverVersion: v.serverVersion,
       major: v.major,
-      hasAddon: leadFields.has('gassistant_ref'),
+      hasAddon,
+      addonApi: hasAddon ? await addonApi(t, id) : 0,
       leadFields,
       leadsEnabled: defaults.type === 'lead',
       transport: t.kind,
       uid: id,
     };
-    log?.debug({ server_version: v.serverVersion, transport: t.kind, has_addon: caps.hasAddon }, 'connected to Odoo');
+    log?.debug({ server_version: v.serverVersion, transport: t.kind, has_addon: caps.hasAddon, addon_api: caps.addonApi }, 'connected to Odoo');
     return caps;
   }
 

@@ -56,6 +56,11 @@ export interface OdooCapabilities {
   major: number;
   /** True when crm.lead has the addon's `gassistant_ref` field. */
   hasAddon: boolean;
+  /**
+   * What the installed addon offers the hub (`crm.lead.gassistant_api_version`): 0 without the addon, 1 for
+   * its fields only (addon 17.0.1.1 and before), 2 adds `gassistant_create_leads` (17.0.1.2).
+   */
+  addonApi: number;
   /** Names of crm.lead's fields on this server (e.g. has `mobile` on 16–18, not on 19). */
   leadFields: ReadonlySet<string>;
   /**

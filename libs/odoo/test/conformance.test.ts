@@ -213,6 +213,28 @@ for (const target of await targets()) {
       for (const key of ['model', 'res_id', 'message_type', 'subtype_id', 'author_id', 'email_from', 'record_name'] as const) t.same(inline[key], later[key], `${key} as logNotes sets it`);
     });
 
+    await t.test('the addon\'s gassistant_create_leads: the leads in input order, with the chatter create gives them', async (t) => {
+      if (caps.addonApi < 2) {
+        t.equal(caps.addonApi, caps.hasAddon ? 1 : 0, 'an addon before 17.0.1.2 offers its fields only');
+        await t.rejects(odoo.executeKw('crm.lead', 'gassistant_create_leads', [], { vals_list: [] }), OdooFaultError, 'and the call does not exist');
+        return;
+      }
+      const lead = async (name: string, ref: string) => ({ name, type: 'lead', gassistant_ref: ref, message_ids: [[0, 0, await odoo.noteValues('crm.lead', `<p>New lead [${ref}]</p>`, name)]] });
+      const ids = await odoo.executeKw<number[]>('crm.lead', 'gassistant_create_leads', [], {
+        vals_list: [await lead(`${marker} بالإضافة 1`, `${marker}:a1`), await lead(`${marker} addon 2`, `${marker}:a2`)],
+      });
+      const [plain] = await odoo.createMany('crm.lead', [await lead(`${marker} plain`, `${marker}:p`)]);
+      leadIds.push(...ids, plain as number);
+      const refs = await odoo.read<{ id: number; gassistant_ref: string }>('crm.lead', ids, ['gassistant_ref']);
+      t.same(refs.map((r) => r.gassistant_ref), [`${marker}:a1`, `${marker}:a2`], 'ids in input order');
+      type Msg = { res_id: number; body: string; message_type: string; subtype_id: [number, string] | false; author_id: [number, string] };
+      const chatter = async (id: number) => (await odoo.searchRead<Msg>('mail.message', [['model', '=', 'crm.lead'], ['res_id', '=', id]], { fields: ['body', 'message_type', 'subtype_id', 'author_id'], order: 'id asc' }))
+        .map((m) => ({ kind: m.message_type, subtype: m.subtype_id && m.subtype_id[1], author: m.author_id[0], hubNote: m.body.includes('New lead [') }));
+      const expected = await chatter(plain as number);
+      t.ok(expected.some((m) => m.hubNote), 'the note travels with the lead');
+      for (const id of ids) t.same(await chatter(id), expected, `lead ${id}: the same messages as a plain create`);
+    });
+
     await t.test('ping answers while Odoo is reachable', async (t) => {
       await t.resolves(odoo.ping());
     });

@@ -15,6 +15,8 @@ from .gassistant_outbox import iso_utc, named_ref, text, user_ref
 # Changes that make a "lead.updated" (stage and active have their own events).
 UPDATE_FIELDS = ("user_id", "probability", "expected_revenue")
 WATCHED_FIELDS = ("stage_id", "active") + UPDATE_FIELDS
+# The hub's calls this version answers (gassistant_api_version); 1: fields only.
+HUB_API_VERSION = 2
 
 
 class CrmLead(models.Model):
@@ -74,6 +76,88 @@ class CrmLead(models.Model):
         leads = super().create([self._gassistant_clean_ref(v) for v in vals_list])
         self.env["gassistant.outbox"]._gassistant_notify(leads, "lead.created")
         return leads
+
+    @api.model
+    def gassistant_api_version(self):
+        """What this addon offers the hub: 2 adds ``gassistant_create_leads``."""
+        return HUB_API_VERSION
+
+    @api.model
+    def gassistant_create_leads(self, vals_list):
+        """``create`` as the hub calls it: the same leads, chatter and notifications,
+        at a fraction of the cost for a batch.
+
+        For every new lead, mail.thread posts a "Lead/Opportunity created" message with
+        ``message_post``, one lead at a time: about two thirds of the time a batched
+        create takes (profiled on 17.0). That message notifies the lead's followers who
+        want the creation subtype (e.g. a sales team's); here only those leads go through
+        ``message_post``. The others, where nobody would be notified, get the very same
+        message written in one batch. Returns the ids in input order.
+        """
+        leads = self.with_context(mail_create_nolog=True).create(vals_list)
+        subtype = self.env.ref("crm.mt_lead_create")
+        author = self.env.user.partner_id.id
+        followed = leads._gassistant_followed_for(subtype)
+        for lead in followed:
+            # As mail.thread's create does (sudo, the creating user as author).
+            lead.sudo().message_post(subtype_id=subtype.id, author_id=author)
+        quiet = leads - followed
+        if quiet:
+            quiet.sudo()._message_create(quiet._gassistant_creation_messages(subtype, author))
+        return leads.ids
+
+    def _gassistant_followed_for(self, subtype):
+        """The leads of ``self`` with a follower subscribed to ``subtype``."""
+        followers = self.env["mail.followers"].sudo().search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("subtype_ids", "in", subtype.ids),
+            ]
+        )
+        return self.browse(sorted(set(followers.mapped("res_id"))))
+
+    def _gassistant_creation_messages(self, subtype, author_id):
+        """The values ``message_post(subtype_id=subtype, author_id=author_id)`` writes
+        for each lead of ``self`` (mail_thread.py, 17.0), computed for the batch."""
+        author_id, email_from = self._message_compute_author(author_id, None)
+        # A flat thread hangs every message on its first one (_message_compute_parent_id).
+        first = {}
+        for message in self.env["mail.message"].sudo().search(
+            [
+                ("model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("message_type", "!=", "user_notification"),
+            ],
+            order="id ASC",
+        ):
+            first.setdefault(message.res_id, message.id)
+        alias_domains = self.sudo()._mail_get_alias_domains(
+            default_company=self.env.company
+        )
+        companies = self._mail_get_companies(default=self.env.company)
+        reply_to = self._notify_get_reply_to(default=email_from)
+        return [
+            {
+                "author_id": author_id,
+                "author_guest_id": False,
+                "email_from": email_from,
+                "email_add_signature": True,
+                "record_name": lead.sudo().display_name,
+                "model": self._name,
+                "res_id": lead.id,
+                "body": "",
+                "message_type": "notification",
+                "parent_id": first.get(lead.id, False),
+                "subject": False,
+                "subtype_id": subtype.id,
+                "partner_ids": [],
+                "record_alias_domain_id": alias_domains[lead.id].id,
+                "record_company_id": companies[lead.id].id,
+                "reply_to": reply_to[lead.id],
+            }
+            for lead in self
+        ]
 
     def write(self, vals):
         vals = self._gassistant_clean_ref(dict(vals))

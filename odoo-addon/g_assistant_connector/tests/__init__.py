@@ -8,3 +8,4 @@ from . import test_hub_ready
 from . import test_message_posted
 from . import test_housekeeping
 from . import test_settings
+from . import test_create_leads

@@ -117,3 +117,19 @@ t.test('a batch Odoo refused is retried lead by lead: only the bad lead fails', 
   t.same(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled'])
   t.same(s.records('crm.lead').map((r) => r['gassistant_ref']).sort(), ['meta:1', 'meta:2', 'meta:3'])
 })
+
+for (const [addonApi, method] of [[2, 'gassistant_create_leads'], [1, 'create']] as const) {
+  t.test(`a batch of new leads is one ${method} call (addon API ${addonApi})`, async (t) => {
+    const s = await startOdooStandIn({ addonInstalled: true, addonApi })
+    t.teardown(() => s.close())
+    const odoo = odooClientFor(s)
+    t.teardown(() => odoo.close())
+    t.equal((await odoo.connect()).addonApi, addonApi, 'the client read what the addon offers')
+    const store = createLeadStore(odoo)
+    const ids = await Promise.all([1, 2, 3].map((i) => store.create({ name: `lead ${i}`, gassistant_ref: `meta:${i}` })))
+    const byId = new Map(s.records('crm.lead').map((r) => [r['id'], r['gassistant_ref']]))
+    t.same(ids.map((id) => byId.get(id)), ['meta:1', 'meta:2', 'meta:3'], 'each lead gets its own id')
+    t.equal(s.calls.count('crm.lead', method), 1, `one ${method} call`)
+    t.equal(s.calls.count('crm.lead', 'gassistant_create_leads') + s.calls.count('crm.lead', 'create'), 1, 'and no other create')
+  })
+}

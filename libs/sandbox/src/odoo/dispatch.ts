@@ -25,6 +25,8 @@ export interface DispatchOptions {
   now?: () => Date;
   /** Predictive lead scoring has won/lost history; false (a new database): probability stays unset. */
   scoringHistory?: boolean;
+  /** The installed addon's API version (crm.lead.gassistant_api_version): 1 = an addon before 17.0.1.2. */
+  addonApi?: 1 | 2;
   /** The CRM "Leads" setting (group crm.group_use_lead for internal users); off in a new database. */
   leadsSetting?: boolean;
 }
@@ -44,6 +46,7 @@ const PARAMS: Record<string, string[]> = {
   search_count: ['domain', 'limit'],
   read: ['fields', 'load'],
   create: ['vals_list'],
+  gassistant_create_leads: ['vals_list'],
   write: ['vals'],
   unlink: [],
   fields_get: ['allfields', 'attributes'],
@@ -248,20 +251,21 @@ export class OdooService {
         const p = bind(PARAMS['read'] as string[]);
         return s.read(model, ids, this.fieldsArg(p['fields']), env);
       }
+      case 'gassistant_api_version':
+        if (model !== 'crm.lead' || !this.addonApi(2)) break;
+        bind([]);
+        return 2;
+      case 'gassistant_create_leads': {
+        // Odoo's own "created" message is not modelled here, so this is `create` with a list (addon 17.0.1.2).
+        if (model !== 'crm.lead' || !this.addonApi(2)) break;
+        const vals = bind(PARAMS[method] as string[])['vals_list'];
+        if (!Array.isArray(vals)) throw tracebackFault('TypeError', `'${typeof vals}' object is not iterable`);
+        return this.createAll(model, vals as Row[], env);
+      }
       case 'create': {
         const p = bind(PARAMS['create'] as string[]);
         const vals = p['vals_list'];
-        if (Array.isArray(vals)) {
-          // One transaction, as in Odoo: a fault on any record rolls back the ones created before it.
-          const ids: number[] = [];
-          try {
-            for (const v of vals) ids.push(s.create(model, v as Row, env));
-          } catch (err) {
-            if (ids.length > 0) s.unlink(model, ids, env);
-            throw err;
-          }
-          return ids;
-        }
+        if (Array.isArray(vals)) return this.createAll(model, vals as Row[], env);
         if (typeof vals !== 'object' || vals === null) throw tracebackFault('TypeError', `create() argument must be a dict or a list of dicts, not ${typeof vals}`);
         return s.create(model, vals as Row, env);
       }
@@ -313,6 +317,23 @@ export class OdooService {
         break;
     }
     throw tracebackFault('AttributeError', `The method '${method}' does not exist on the model '${model}'`, '  File "/usr/lib/python3/dist-packages/odoo/service/model.py", line 53, in execute_cr');
+  }
+
+  /** One transaction, as in Odoo: a fault on any record rolls back the ones created before it. */
+  private createAll(model: string, vals: readonly Row[], env: Env): number[] {
+    const ids: number[] = [];
+    try {
+      for (const v of vals) ids.push(this.store.create(model, v, env));
+    } catch (err) {
+      if (ids.length > 0) this.store.unlink(model, ids, env);
+      throw err;
+    }
+    return ids;
+  }
+
+  /** The addon is installed and answers the hub's calls of `version`. */
+  private addonApi(version: number): boolean {
+    return this.opts.addonInstalled && (this.opts.addonApi ?? 2) >= version;
   }
 
   private bind(model: string, method: string, names: string[], positional: unknown[], kwargs: Record<string, unknown>, extra: boolean): Record<string, unknown> {

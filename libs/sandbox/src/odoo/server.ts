@@ -31,6 +31,8 @@ export interface OdooStandInOptions {
   now?: () => Date;
   /** Predictive lead scoring has won/lost history. Default false, as in a new database: probability stays unset. */
   scoringHistory?: boolean;
+  /** With the addon: its API version (crm.lead.gassistant_api_version). Default 2 (17.0.1.2); 1 = an older addon. */
+  addonApi?: 1 | 2;
   /** The CRM "Leads" setting (group crm.group_use_lead). Default false, as in a new database. */
   leadsSetting?: boolean;
 }
@@ -78,7 +80,7 @@ export async function startOdooStandIn(opts: OdooStandInOptions = {}): Promise<O
   const service = new OdooService({
     version: opts.version ?? '17.0', addonInstalled: opts.addonInstalled ?? false, users: opts.users ?? DEFAULT_USERS, db,
     ...(opts.apiKey ? { apiKey: opts.apiKey } : {}), ...(opts.now ? { now: opts.now } : {}),
-    scoringHistory: opts.scoringHistory ?? false, leadsSetting: opts.leadsSetting ?? false,
+    scoringHistory: opts.scoringHistory ?? false, leadsSetting: opts.leadsSetting ?? false, ...(opts.addonApi ? { addonApi: opts.addonApi } : {}),
   });
   let down = false;
   let delayMs = 0;

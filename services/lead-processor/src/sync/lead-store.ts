@@ -146,11 +146,17 @@ export function createLeadStore(odoo: OdooClient, options: CoalescerOptions = {}
     return checks.map((c) => rows.some((r) => r['res_id'] === c.leadId && typeof r['body'] === 'string' && r['body'].toLowerCase().includes(c.marker.toLowerCase())))
   }, options)
 
-  const createOne = (values: Readonly<Record<string, unknown>>): Promise<number> => odoo.create('crm.lead', { ...values })
+  // Addon 17.0.1.2+: the same leads, chatter and notifications as `create`, without Odoo posting each lead's
+  // "created" message one by one when nobody follows it (about half of a batch's time in Odoo).
+  const createLeads = (batch: readonly Readonly<Record<string, unknown>>[]): Promise<number[]> =>
+    caps().addonApi >= 2
+      ? odoo.executeKw<number[]>('crm.lead', 'gassistant_create_leads', [], { vals_list: batch.map((v) => ({ ...v })) })
+      : odoo.createMany('crm.lead', batch.map((v) => ({ ...v })))
+  const createOne = async (values: Readonly<Record<string, unknown>>): Promise<number> => (await createLeads([values]))[0] as number
   const create = coalesce<Readonly<Record<string, unknown>>, number | Error>(async (batch) => {
     if (batch.length === 1) return [await createOne(batch[0] as Readonly<Record<string, unknown>>)]
     try {
-      return await odoo.createMany('crm.lead', batch.map((v) => ({ ...v })))
+      return await createLeads(batch)
     } catch (err) {
       if (outcomeUnknown(err)) throw err
       // Odoo answered with a fault: the whole batch was rolled back. Lead by lead, each gets its own answer.
