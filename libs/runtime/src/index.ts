@@ -1,6 +1,8 @@
 // Public surface of @gassistant/runtime: config and shared setting schemas, logging, metrics, HTTP server,
 // shutdown, and the shape of a wired service.
 export { ConfigError, loadConfig } from './config.js'
+export { schemaProblem } from './schema-problem.js'
+export type { SchemaProblem } from './schema-problem.js'
 export { AmqpUrl, HttpUrl, LogLevel, Port, UrlSetting } from './schemas.js'
 export { SECRET_KEYS, censorSecrets, createLogger, maskEmail, maskPhone } from './logger.js'
 export type { Logger, LoggerConfig } from './logger.js'

@@ -4,5 +4,5 @@ export { FIXTURES_DIR, fixtureBytes, fixtureJson, fixtureText } from './fixtures
 export { waitFor } from './wait.js'
 export { rabbitVhost, rabbitmqctl } from './rabbit.js'
 export type { RabbitVhost } from './rabbit.js'
-export { runScript, startScript } from './scripts.js'
-export type { ScriptResult, RunningScript } from './scripts.js'
+export { checkRefusedStarts, runScript, startScript } from './scripts.js'
+export type { RefusedStart, ScriptResult, RunningScript } from './scripts.js'

@@ -55,3 +55,30 @@ export function startScript(script: string, env: ScriptEnv = {}): RunningScript 
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
   return { child, stdout: () => stdout, stderr: () => stderr, exited }
 }
+
+/** A setting a service's entry point must refuse: the one line it stops with (after `<service>: `), and a value it must not echo. */
+export interface RefusedStart {
+  readonly env: ScriptEnv
+  readonly line: string
+  readonly value?: string
+}
+
+interface Asserts {
+  equal(found: unknown, wanted: unknown, message: string): unknown
+  notMatch(found: unknown, pattern: string, message: string): unknown
+}
+
+/**
+ * Runs `main` once per case, with the case's settings over `valid`: each must exit 1 with exactly `<service>: <line>`
+ * on stderr, nothing on stdout (nothing started, nothing logged), and never show the refused value.
+ */
+export async function checkRefusedStarts(t: Asserts, main: string, service: string, valid: ScriptEnv, cases: readonly RefusedStart[]): Promise<void> {
+  const results = await Promise.all(cases.map((c) => runScript(main, [], { ...valid, ...c.env })))
+  cases.forEach((c, i) => {
+    const result = results[i] as ScriptResult
+    t.equal(result.code, 1, `${c.line}: exit 1`)
+    t.equal(result.stderr, `${service}: ${c.line}\n`, 'one line on stderr')
+    t.equal(result.stdout, '', 'nothing started, nothing logged')
+    if (c.value !== undefined) t.notMatch(result.stderr, c.value, 'the value is not shown')
+  })
+}

@@ -1,7 +1,7 @@
 // The ingress's container entry point (src/main.ts) run as its container runs it: a bad or missing
 // setting stops it with one line naming the variable (never its value) — in particular there is no
 // silent fallback to a guest broker on localhost — and good settings start it on a broker of its own.
-import { rabbitVhost, runScript, startScript, waitFor } from '@gassistant/test-support'
+import { checkRefusedStarts, rabbitVhost, startScript, waitFor } from '@gassistant/test-support'
 import t from 'tap'
 
 const MAIN = 'services/ingress/src/main.ts'
@@ -24,14 +24,7 @@ t.test('a bad or missing setting is one line naming the variable, never its valu
     { env: { LOG_LEVEL: 'verbose' }, line: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent', value: 'verbose' },
     { env: { FORM_SECRETS: '{"site":{"secret":"form-s3cret"' }, line: 'FORM_SECRETS is not valid JSON', value: 'form-s3cret' },
   ]
-  const results = await Promise.all(cases.map((c) => runScript(MAIN, [], { ...VALID, ...c.env })))
-  cases.forEach((c, i) => {
-    const result = results[i]!
-    t.equal(result.code, 1, `${c.line}: exit 1`)
-    t.equal(result.stderr, `ingress: configuration error: ${c.line}\n`, 'one line on stderr')
-    t.equal(result.stdout, '', 'nothing started, nothing logged')
-    if (c.value !== undefined) t.notMatch(result.stderr, c.value, 'the value is not shown')
-  })
+  await checkRefusedStarts(t, MAIN, 'ingress', VALID, cases.map((c) => ({ ...c, line: `configuration error: ${c.line}` })))
 })
 
 t.test('good settings: connects to its broker, answers readiness and metrics, stops on SIGTERM', async (t) => {

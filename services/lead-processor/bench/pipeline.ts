@@ -17,7 +17,7 @@ import { createAmqpBus, createMemoryBus, type Bus } from '@gassistant/bus'
 import { buildApp } from '@gassistant/ingress'
 import { createOdooClient, type OdooCall, type OdooClientOptions } from '@gassistant/odoo'
 import { createLogger, createMetrics } from '@gassistant/runtime'
-import { startOdooStandIn } from '@gassistant/sandbox'
+import { benchOdoo } from '@gassistant/sandbox'
 import { createGraphClient } from '../src/graph/client.js'
 import { createLeadProcessor } from '../src/service.js'
 import type { BenchPerson, FromGenerator, ToGenerator } from './load-generator.js'
@@ -48,11 +48,9 @@ const person = (i: number): BenchPerson => ({
   platform: i % 2 ? 'ig' : 'fb',
 })
 
-const realOdoo = Boolean(process.env['ODOO_URL'])
-const standIn = realOdoo ? undefined : await startOdooStandIn({ addonInstalled: true })
-const odooOptions: OdooClientOptions = standIn
-  ? { url: standIn.url, db: standIn.db, username: standIn.username, password: standIn.password }
-  : { url: process.env['ODOO_URL'] as string, db: process.env['ODOO_DB'] ?? '', username: process.env['ODOO_USER'] ?? '', password: process.env['ODOO_PASSWORD'] ?? '', timeoutMs: 120_000 }
+const { standIn, ...target } = await benchOdoo()
+const realOdoo = standIn === undefined
+const odooOptions: OdooClientOptions = { ...target, ...(realOdoo ? { timeoutMs: 120_000 } : {}) }
 const admin = createOdooClient(odooOptions)
 const caps = await admin.connect()
 const refField = caps.hasAddon ? 'gassistant_ref' : 'referred'

@@ -2,7 +2,7 @@
 // stops it with one line naming the variable (never its value) before it connects to anything; good
 // settings start it on a broker of its own, serving readiness and its metrics, and SIGTERM stops it.
 import { startOdooStandIn } from '@gassistant/sandbox'
-import { rabbitVhost, runScript, startScript, waitFor } from '@gassistant/test-support'
+import { checkRefusedStarts, rabbitVhost, startScript, waitFor } from '@gassistant/test-support'
 import t from 'tap'
 
 const MAIN = 'services/lead-processor/src/main.ts'
@@ -30,14 +30,7 @@ t.test('a bad setting is one line naming the variable, never its value, and exit
     { env: { DEFAULT_PHONE_REGION: 'XX' }, line: 'DEFAULT_PHONE_REGION must be a two-letter country code with a phone numbering plan, such as SA, AE or EG', value: 'XX' },
     { env: { META_PAGE_TOKENS: '{"123":EAAsecretT"' }, line: 'META_PAGE_TOKENS is not valid JSON', value: 'EAAsecret' },
   ]
-  const results = await Promise.all(cases.map((c) => runScript(MAIN, [], { ...VALID, ...c.env })))
-  cases.forEach((c, i) => {
-    const result = results[i]!
-    t.equal(result.code, 1, `${c.line}: exit 1`)
-    t.equal(result.stderr, `lead-processor: configuration error: ${c.line}\n`, 'one line on stderr')
-    t.equal(result.stdout, '', 'nothing started, nothing logged')
-    if (c.value !== undefined) t.notMatch(result.stderr, c.value, 'the value is not shown')
-  })
+  await checkRefusedStarts(t, MAIN, 'lead-processor', VALID, cases.map((c) => ({ ...c, line: `configuration error: ${c.line}` })))
 })
 
 t.test('good settings: consumes on its broker, serves readiness and its metrics, stops on SIGTERM', async (t) => {

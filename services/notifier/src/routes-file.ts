@@ -2,7 +2,7 @@
 // (a rep whose Slack email differs from Odoo's), and which channel a sales team's leads go to. Read once at start:
 // a bad file stops the start with one line naming the variable and the field.
 import { readFile } from 'node:fs/promises'
-import { ConfigError } from '@gassistant/runtime'
+import { ConfigError, schemaProblem } from '@gassistant/runtime'
 import Type, { type Static } from 'typebox'
 import { Value } from 'typebox/value'
 
@@ -23,11 +23,8 @@ export const NO_ROUTES: RoutesFile = Object.freeze({ users: {}, teams: {} })
 /** Validates a parsed routing file; throws ConfigError naming SLACK_ROUTES_FILE and the first bad field. */
 export function parseRoutes(value: unknown): RoutesFile {
   const withDefaults = Value.Default(RoutesFile, structuredClone(value))
-  const first = [...Value.Errors(RoutesFile, withDefaults)][0]
-  if (first !== undefined) {
-    const field = first.instancePath.split('/').filter(Boolean).join('.')
-    throw new ConfigError(VARIABLE, `is invalid: ${field === '' ? 'the file' : field} ${first.message}`)
-  }
+  const problem = schemaProblem(RoutesFile, withDefaults)
+  if (problem !== undefined) throw new ConfigError(VARIABLE, `is invalid: ${problem.text}`)
   const routes = withDefaults as RoutesFile
   return { users: Object.fromEntries(Object.entries(routes.users).map(([key, id]) => [key.toLowerCase(), id])), teams: routes.teams }
 }

@@ -9,7 +9,7 @@ import amqp from 'amqplib'
 import { createAmqpBus } from '@gassistant/bus'
 import { EXCHANGE, createEvent, type AnyEvent } from '@gassistant/contracts'
 import { startOdooStandIn, startSlackStandIn } from '@gassistant/sandbox'
-import { rabbitVhost, runScript, startScript, waitFor, type RunningScript } from '@gassistant/test-support'
+import { checkRefusedStarts, rabbitVhost, startScript, waitFor, type RunningScript } from '@gassistant/test-support'
 import t from 'tap'
 
 const MAIN = 'services/notifier/src/main.ts'
@@ -41,13 +41,7 @@ t.test('a bad setting or routing file is one line naming it, and exit 1', async 
     { env: { SLACK_ROUTES_FILE: badRoutes }, line: 'configuration error: SLACK_ROUTES_FILE is invalid: users.sara@example.com must match pattern "^[A-Z0-9]{2,}$"' },
     { env: { SLACK_ROUTES_FILE: join(dir, 'missing.json') }, line: 'configuration error: SLACK_ROUTES_FILE cannot be read' },
   ]
-  const results = await Promise.all(cases.map((c) => runScript(MAIN, [], { ...VALID, ...c.env })))
-  cases.forEach((c, i) => {
-    const result = results[i]!
-    t.equal(result.code, 1, `${c.line}: exit 1`)
-    t.equal(result.stderr, `notifier: ${c.line}\n`, 'one line on stderr')
-    t.equal(result.stdout, '', 'nothing started, nothing logged')
-  })
+  await checkRefusedStarts(t, MAIN, 'notifier', VALID, cases)
 })
 
 t.test('killed between Slack posting the message and the ack: the redelivered request posts nothing more; the survivor is ready and stops on SIGTERM', async (t) => {

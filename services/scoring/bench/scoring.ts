@@ -11,7 +11,7 @@ import { createMemoryBus } from '@gassistant/bus'
 import { createEvent, type AnyEvent } from '@gassistant/contracts'
 import { createOdooClient, type OdooCall, type OdooClientOptions } from '@gassistant/odoo'
 import { createLogger } from '@gassistant/runtime'
-import { startOdooStandIn } from '@gassistant/sandbox'
+import { benchOdoo } from '@gassistant/sandbox'
 import { createScoring, loadRules } from '../src/index.js'
 
 const N = Number(process.env['BENCH_LEADS'] ?? 200)
@@ -20,11 +20,9 @@ const IN_FLIGHT = 32
 const out = (line: string): void => void process.stdout.write(`${line}\n`)
 const run = randomUUID().slice(0, 8)
 
-const realOdoo = Boolean(process.env['ODOO_URL'])
-const standIn = realOdoo ? undefined : await startOdooStandIn({ addonInstalled: true })
-const odooOptions: OdooClientOptions = standIn
-  ? { url: standIn.url, db: standIn.db, username: standIn.username, password: standIn.password }
-  : { url: process.env['ODOO_URL'] as string, db: process.env['ODOO_DB'] ?? '', username: process.env['ODOO_USER'] ?? '', password: process.env['ODOO_PASSWORD'] ?? '', timeoutMs: 120_000 }
+const { standIn, ...target } = await benchOdoo()
+const realOdoo = standIn === undefined
+const odooOptions: OdooClientOptions = { ...target, ...(realOdoo ? { timeoutMs: 120_000 } : {}) }
 const admin = createOdooClient(odooOptions)
 const caps = await admin.connect()
 out(`Odoo: ${realOdoo ? `${odooOptions.url} db ${odooOptions.db}` : 'stand-in'} ${caps.serverVersion}, addon ${caps.hasAddon ? 'installed' : 'not installed'}; ${N} leads; ${IN_FLIGHT} in flight`)

@@ -2,9 +2,8 @@
 // the service with one message naming the rule (index and id) and the field. The file is JSON; the default
 // ships in rules/default.json beside this package's src/ and dist/.
 import { readFile } from 'node:fs/promises'
-import { ConfigError } from '@gassistant/runtime'
+import { ConfigError, schemaProblem } from '@gassistant/runtime'
 import Type, { type Static, type TSchema } from 'typebox'
-import { Value } from 'typebox/value'
 import { RANGE_RULE } from './score.js'
 
 /** Every reason is given in both languages a Gulf sales team reads. */
@@ -145,35 +144,12 @@ function describeRule(rules: unknown, index: number): string {
   return typeof rule?.id === 'string' ? `rule ${index} ("${rule.id}")` : `rule ${index}`
 }
 
-const dotted = (instancePath: string): string => instancePath.split('/').filter(Boolean).join('.')
-
-/** One readable line for the first validation error: the field, then what is wrong with it. */
-function firstProblem(schema: TSchema, value: unknown): string | undefined {
-  const errors = [...Value.Errors(schema, value)]
-  const first = errors[0]
-  if (first === undefined) return undefined
-  const field = dotted(first.instancePath)
-  if (first.keyword === 'boolean') return `unknown field ${field}`
-  if (first.keyword === 'required') {
-    const missing = (first.params as { requiredProperties?: string[] }).requiredProperties ?? []
-    return `${missing.map((name) => (field === '' ? name : `${field}.${name}`)).join(', ')} is missing`
-  }
-  if (first.keyword === 'const') {
-    // A union of literals reports one error per allowed value: list them.
-    const allowed = errors
-      .filter((error) => error.keyword === 'const' && error.instancePath === first.instancePath)
-      .map((error) => String((error.params as { allowedValue?: unknown }).allowedValue))
-    return `${field} must be one of ${allowed.join(', ')}`
-  }
-  return `${field || 'the file'} ${first.message}`
-}
-
 /** The first problem of one rule, checked against the schema of its own kind so the message is precise. */
 function ruleProblem(rule: unknown): string | undefined {
   const kind = (rule as { kind?: unknown } | null)?.kind
   const schema = typeof kind === 'string' ? KINDS[kind] : undefined
   if (schema === undefined) return `kind must be one of ${Object.keys(KINDS).join(', ')}`
-  return firstProblem(schema, rule)
+  return schemaProblem(schema, rule)?.text
 }
 
 /** Validates a parsed rules file; throws RulesError naming the rule and the field. */
@@ -185,7 +161,7 @@ export function parseRules(value: unknown): RulesFile {
       if (problem !== undefined) throw new RulesError(`${describeRule(rules, index)}: ${problem}`)
     })
   }
-  const problem = firstProblem(RulesFile, value)
+  const problem = schemaProblem(RulesFile, value)?.text
   if (problem !== undefined) throw new RulesError(problem)
   const file = value as RulesFile
   if (file.tiers.warm.min >= file.tiers.hot.min) throw new RulesError('tiers.warm.min must be below tiers.hot.min')

@@ -5,7 +5,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startOdooStandIn } from '@gassistant/sandbox'
-import { rabbitVhost, runScript, startScript, waitFor } from '@gassistant/test-support'
+import { checkRefusedStarts, rabbitVhost, startScript, waitFor } from '@gassistant/test-support'
 import t from 'tap'
 
 const MAIN = 'services/scoring/src/main.ts'
@@ -37,13 +37,7 @@ t.test('a bad setting or rules file is one line naming it, and exit 1', async (t
     { env: { SCORING_DEBOUNCE_MS: 'soon' }, line: 'configuration error: SCORING_DEBOUNCE_MS must be integer' },
     { env: { SCORING_DEBOUNCE_MS: '120000' }, line: 'configuration error: SCORING_DEBOUNCE_MS must be <= 60000' },
   ]
-  const results = await Promise.all(cases.map((c) => runScript(MAIN, [], { ...VALID, ...c.env })))
-  cases.forEach((c, i) => {
-    const result = results[i]!
-    t.equal(result.code, 1, `${c.line}: exit 1`)
-    t.equal(result.stderr, `scoring: ${c.line}\n`, 'one line on stderr')
-    t.equal(result.stdout, '', 'nothing started, nothing logged')
-  })
+  await checkRefusedStarts(t, MAIN, 'scoring', VALID, cases)
 })
 
 t.test('good settings: consumes on its broker, serves readiness and its metrics, stops on SIGTERM', async (t) => {

@@ -9,7 +9,7 @@ import { Writable } from 'node:stream'
 import { createMemoryBus } from '@gassistant/bus'
 import { createOdooClient } from '@gassistant/odoo'
 import { createLogger } from '@gassistant/runtime'
-import { startOdooStandIn } from '@gassistant/sandbox'
+import { benchOdoo } from '@gassistant/sandbox'
 import { createWorkflowRules, parseRules } from '../src/index.js'
 
 const LEADS = Number(process.env['BENCH_LEADS'] ?? 30)
@@ -19,8 +19,7 @@ const DELAY_HOURS = 15 / 3600
 const out = (line: string): void => void process.stdout.write(`${line}\n`)
 const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
-const standIn = process.env['ODOO_URL'] ? undefined : await startOdooStandIn({ addonInstalled: true })
-const target = standIn ?? { url: process.env['ODOO_URL'] as string, db: process.env['ODOO_DB'] as string, username: process.env['ODOO_USER'] as string, password: process.env['ODOO_PASSWORD'] as string }
+const { standIn, ...target } = await benchOdoo()
 const odoo = createOdooClient({ url: target.url, db: target.db, username: target.username, password: target.password })
 const caps = await odoo.connect()
 // Only this run's leads (tagged) match: a shared Odoo's other leads are left alone.

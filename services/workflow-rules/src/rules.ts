@@ -3,9 +3,8 @@
 // default ships in rules/default.json. A rule is a trigger (events with a condition on the lead, or a timer
 // after an anchor counted in working time) and the actions it takes.
 import { readFile } from 'node:fs/promises'
-import { ConfigError } from '@gassistant/runtime'
+import { ConfigError, schemaProblem } from '@gassistant/runtime'
 import Type, { type Static, type TSchema } from 'typebox'
-import { Value } from 'typebox/value'
 import { CalendarError, createCalendar, type Calendar, type CalendarSpec } from './calendar/index.js'
 
 /** Rule ids become part of Odoo external ids: no spaces, no dots. */
@@ -135,29 +134,6 @@ export class RulesError extends Error {
 export const RULES_VARIABLE = 'WORKFLOW_RULES_FILE'
 export const DEFAULT_RULES_FILE = new URL('../rules/default.json', import.meta.url)
 
-const dotted = (instancePath: string): string => instancePath.split('/').filter(Boolean).join('.')
-
-/** One readable line for the first validation error: the field, then what is wrong with it. */
-function firstProblem(schema: TSchema, value: unknown): string | undefined {
-  const errors = [...Value.Errors(schema, value)]
-  const first = errors[0]
-  if (first === undefined) return undefined
-  const field = dotted(first.instancePath)
-  if (first.keyword === 'boolean' || first.keyword === 'additionalProperties') return `unknown field ${field}`
-  if (first.keyword === 'required') {
-    const missing = (first.params as { requiredProperties?: string[] }).requiredProperties ?? []
-    return `${missing.map((name) => (field === '' ? name : `${field}.${name}`)).join(', ')} is missing`
-  }
-  if (first.keyword === 'const') {
-    const allowed = errors
-      .filter((error) => error.keyword === 'const' && error.instancePath === first.instancePath)
-      .map((error) => String((error.params as { allowedValue?: unknown }).allowedValue))
-    return `${field} must be one of ${allowed.join(', ')}`
-  }
-  if (first.keyword === 'pattern' && field === 'id') return 'id must be lower-case letters, digits, - or _'
-  return `${field || 'the file'} ${first.message}`
-}
-
 /** The first problem of one rule, checked part by part so the message names the precise field. */
 function ruleProblem(rule: unknown): string | undefined {
   const value = (rule ?? {}) as { trigger?: unknown; actions?: unknown }
@@ -165,7 +141,7 @@ function ruleProblem(rule: unknown): string | undefined {
   if (trigger !== undefined && typeof trigger === 'object') {
     const schema = 'timer' in trigger ? TimerTrigger : 'events' in trigger ? EventTrigger : undefined
     if (schema === undefined) return 'trigger needs events or timer'
-    const problem = firstProblem(schema, trigger)
+    const problem = schemaProblem(schema, trigger)?.text
     if (problem !== undefined) return `trigger.${problem}`
   }
   if (Array.isArray(value.actions)) {
@@ -173,11 +149,13 @@ function ruleProblem(rule: unknown): string | undefined {
       const kind = (action as { kind?: unknown } | null)?.kind
       const schema = typeof kind === 'string' ? ACTION_KINDS[kind] : undefined
       if (schema === undefined) return `actions.${index}.kind must be one of ${Object.keys(ACTION_KINDS).join(', ')}`
-      const problem = firstProblem(schema, action)
+      const problem = schemaProblem(schema, action)?.text
       if (problem !== undefined) return `actions.${index}.${problem}`
     }
   }
-  return firstProblem(Rule, rule)
+  const problem = schemaProblem(Rule, rule)
+  if (problem?.keyword === 'pattern' && problem.field === 'id') return 'id must be lower-case letters, digits, - or _'
+  return problem?.text
 }
 
 function describeRule(rules: unknown[], index: number): string {
@@ -232,17 +210,17 @@ export function parseRules(value: unknown): RulesFile {
   }
   const calendar = (value as { calendar?: unknown } | null)?.calendar
   if (calendar !== null && typeof calendar === 'object' && !('fromOdoo' in calendar)) {
-    const problem = firstProblem(WrittenCalendar, calendar)
+    const problem = schemaProblem(WrittenCalendar, calendar)?.text
     if (problem !== undefined) throw new RulesError(`calendar.${problem}`)
   }
   const teams = (value as { teamCalendars?: unknown } | null)?.teamCalendars
   if (teams !== null && typeof teams === 'object') {
     for (const [team, spec] of Object.entries(teams)) {
-      const problem = firstProblem(WrittenCalendar, spec)
+      const problem = schemaProblem(WrittenCalendar, spec)?.text
       if (problem !== undefined) throw new RulesError(`teamCalendars.${team}.${problem}`)
     }
   }
-  const problem = firstProblem(RulesFile, value)
+  const problem = schemaProblem(RulesFile, value)?.text
   if (problem !== undefined) throw new RulesError(problem)
   const file = value as RulesFile
   if (!('fromOdoo' in file.calendar)) calendarOf(file.calendar as CalendarSpec)

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startOdooStandIn } from '@gassistant/sandbox'
 import { createOdooClient } from '@gassistant/odoo'
-import { rabbitVhost, runScript, startScript, waitFor } from '@gassistant/test-support'
+import { checkRefusedStarts, rabbitVhost, startScript, waitFor } from '@gassistant/test-support'
 import t from 'tap'
 
 const MAIN = 'services/workflow-rules/src/main.ts'
@@ -39,13 +39,7 @@ t.test('a bad setting or rules file is one line naming it, and exit 1', async (t
     { env: { WORKFLOW_RULES_FILE: badRules }, line: 'configuration error: WORKFLOW_RULES_FILE is invalid: rule 0 ("follow-up"): actions.0.assignee must be one of salesperson, team-leader' },
     { env: { WORKFLOW_RULES_FILE: join(dir, 'missing.json') }, line: 'configuration error: WORKFLOW_RULES_FILE cannot be read' },
   ]
-  const results = await Promise.all(cases.map((c) => runScript(MAIN, [], { ...VALID, ...c.env })))
-  cases.forEach((c, i) => {
-    const result = results[i]!
-    t.equal(result.code, 1, `${c.line}: exit 1`)
-    t.equal(result.stderr, `workflow-rules: ${c.line}\n`, 'one line on stderr')
-    t.equal(result.stdout, '', 'nothing started, nothing logged')
-  })
+  await checkRefusedStarts(t, MAIN, 'workflow-rules', VALID, cases)
 })
 
 t.test('kill -9 with timers pending: after a restart each fires once', async (t) => {

@@ -2,11 +2,10 @@
 // the RabbitMQ at AMQP_URL (required: there is no broker to guess), through the bus's passive
 // openDeadLetters — it declares nothing, and says which broker it read. Must never print the broker
 // password, or a parked message's body (personal data): only ids, types, attempts, times and reasons.
-import { parseArgs } from 'node:util'
 import { deadQueueName, describeBroker, openDeadLetters, queueName, type DeadLetterAccess, type ParkedMessage } from '@gassistant/bus'
 import { AmqpUrl, loadConfig } from '@gassistant/runtime'
 import Type from 'typebox'
-import { UsageError, type CommandGroup } from './command.js'
+import { UsageError, readArgs, type CommandGroup } from './command.js'
 
 export const USAGE = 'dead list <service> [--limit N] | dead replay <service> [--id <eventId> ...] | dead purge <service>'
 
@@ -20,18 +19,7 @@ const DEFAULT_LIMIT = 100
 
 /** Pure: the arguments after `hub` (starting with `dead`), to the command they ask for. Throws UsageError. */
 export function parseCommand(argv: readonly string[]): Command {
-  let parsed
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: { limit: { type: 'string' }, id: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
-    })
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error))
-  }
-  const { values, positionals } = parsed
+  const { values, positionals } = readArgs(argv, { limit: { type: 'string' }, id: { type: 'string', multiple: true } })
   if (values.help === true) return { kind: 'help' }
   const [group, action, service, ...extra] = positionals
   if (group !== 'dead') throw new UsageError(group === undefined ? 'missing command' : `unknown command: ${group}`)

@@ -6,14 +6,13 @@
 // META_APP_SECRET, META_PAGE_TOKENS, ODOO_*, and AMQP_URL for backfill). Must never print a token, a
 // password or a lead's personal data: ids, names of forms and pages, counts and Graph's error codes only.
 import { setTimeout as sleep } from 'node:timers/promises'
-import { parseArgs } from 'node:util'
 import { createAmqpBus, describeBroker, type Bus } from '@gassistant/bus'
 import { HUB_TOPOLOGY } from '@gassistant/contracts'
 import { GraphError, LeadProcessorEnv, createGraphClient, createReconciler, createThrottle, type FormReport, type ReconcileProgress, type ReconcileSummary } from '@gassistant/lead-processor'
 import { createOdooClient, type OdooClient } from '@gassistant/odoo'
 import { ConfigError, createLogger, loadConfig } from '@gassistant/runtime'
 import Type from 'typebox'
-import { UsageError, type CommandGroup, type CommandIo } from './command.js'
+import { UsageError, readArgs, type CommandGroup, type CommandIo } from './command.js'
 
 export const USAGE = 'meta backfill --page <id> [--form <id>] --since <date> | meta reconcile --since <date> [--page <id>] | meta tokens'
 
@@ -39,18 +38,7 @@ function id(value: string | undefined, flag: string): string | undefined {
 
 /** Pure: the arguments after `hub` (starting with `meta`), to the command they ask for. Throws UsageError. */
 export function parseMetaCommand(argv: readonly string[]): MetaCommand {
-  let parsed
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: { page: { type: 'string' }, form: { type: 'string' }, since: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    })
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error))
-  }
-  const { values, positionals } = parsed
+  const { values, positionals } = readArgs(argv, { page: { type: 'string' }, form: { type: 'string' }, since: { type: 'string' } })
   if (values.help === true) return { kind: 'help' }
   const [group, action, ...extra] = positionals
   if (group !== 'meta') throw new UsageError(group === undefined ? 'missing command' : `unknown command: ${group}`)

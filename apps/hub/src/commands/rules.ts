@@ -2,14 +2,13 @@
 // that is wrong); `pnpm hub rules explain <lead id>` reads the lead from the Odoo at ODOO_URL and prints how each
 // rule of WORKFLOW_RULES_FILE (default: the shipped rules) stands for it, with each timer's due time in the
 // calendar's local time. Reads only: never claims, fires or publishes; never prints the Odoo password.
-import { parseArgs } from 'node:util'
 import { createOdooClient } from '@gassistant/odoo'
 import { loadConfig } from '@gassistant/runtime'
 import {
   RulesError, WorkflowRulesEnv, createCalendarSource, createClaims, createOdooRecords, explainLead, formatExplanation, loadRules, readRules,
 } from '@gassistant/workflow-rules'
 import Type from 'typebox'
-import { UsageError, type CommandGroup } from './command.js'
+import { UsageError, leadIdArg, readArgs, type CommandGroup } from './command.js'
 
 export const USAGE = 'rules check <file> | rules explain <lead id>'
 
@@ -19,12 +18,7 @@ export type Command = { readonly kind: 'help' } | { readonly kind: 'check'; read
 
 /** Pure: the arguments after `hub` (starting with `rules`), to the command they ask for. Throws UsageError. */
 export function parseCommand(argv: readonly string[]): Command {
-  let parsed
-  try {
-    parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: { help: { type: 'boolean', short: 'h' } } })
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error))
-  }
+  const parsed = readArgs(argv, {})
   if (parsed.values.help === true) return { kind: 'help' }
   const [, action, target, ...extra] = parsed.positionals
   if (action === undefined) throw new UsageError('missing action: check or explain')
@@ -33,11 +27,7 @@ export function parseCommand(argv: readonly string[]): Command {
     if (target === undefined || target === '') throw new UsageError('missing <file> for rules check')
     return { kind: 'check', file: target }
   }
-  if (action === 'explain') {
-    const leadId = Number(target)
-    if (target === undefined || !Number.isInteger(leadId) || leadId < 1) throw new UsageError(`<lead id> must be an Odoo id (a whole number ≥ 1): ${target ?? 'missing'}`)
-    return { kind: 'explain', leadId }
-  }
+  if (action === 'explain') return { kind: 'explain', leadId: leadIdArg(target) }
   throw new UsageError(`unknown action: rules ${action}`)
 }
 

@@ -2,31 +2,22 @@
 // points and its reason in English and Arabic, read from the Odoo at ODOO_* (one read, nothing written). A lead
 // not scored yet is explained as the rules (SCORING_RULES_FILE, or the shipped default) score it now. Never
 // prints the lead's name or contact details, nor the Odoo password.
-import { parseArgs } from 'node:util'
 import { createOdooClient } from '@gassistant/odoo'
 import { loadConfig } from '@gassistant/runtime'
 import { ScoringEnv, explainLead, formatExplanation, loadRules } from '@gassistant/scoring'
 import Type from 'typebox'
-import { UsageError, type CommandGroup } from './command.js'
+import { UsageError, leadIdArg, readArgs, type CommandGroup } from './command.js'
 
 export const USAGE = 'score explain <lead id>'
 
 /** Pure: the arguments after `hub` (starting with `score`) to the lead id to explain; throws UsageError. */
 export function parseCommand(argv: readonly string[]): { readonly kind: 'help' } | { readonly kind: 'explain'; readonly leadId: number } {
-  let parsed
-  try {
-    parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: { help: { type: 'boolean', short: 'h' } } })
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error))
-  }
+  const parsed = readArgs(argv, {})
   if (parsed.values.help === true) return { kind: 'help' }
   const [, action, id, ...extra] = parsed.positionals
   if (action !== 'explain') throw new UsageError(action === undefined ? 'missing action: explain' : `unknown action: score ${action}`)
-  if (id === undefined) throw new UsageError('missing <lead id>')
   if (extra.length > 0) throw new UsageError(`unexpected argument: ${extra[0]}`)
-  const leadId = Number(id)
-  if (!/^\d+$/.test(id) || !Number.isSafeInteger(leadId) || leadId < 1) throw new UsageError(`<lead id> must be a whole number ≥ 1: ${id}`)
-  return { kind: 'explain', leadId }
+  return { kind: 'explain', leadId: leadIdArg(id) }
 }
 
 const CliEnv = Type.Pick(ScoringEnv, ['ODOO_URL', 'ODOO_DB', 'ODOO_USER', 'ODOO_PASSWORD', 'SCORING_RULES_FILE'])

@@ -148,10 +148,12 @@ export function createLeadStore(odoo: OdooClient, options: CoalescerOptions = {}
 
   // Addon 17.0.1.2+: the same leads, chatter and notifications as `create`, without Odoo posting each lead's
   // "created" message one by one when nobody follows it (about half of a batch's time in Odoo).
-  const createLeads = (batch: readonly Readonly<Record<string, unknown>>[]): Promise<number[]> =>
-    caps().addonApi >= 2
-      ? odoo.executeKw<number[]>('crm.lead', 'gassistant_create_leads', [], { vals_list: batch.map((v) => ({ ...v })) })
-      : odoo.createMany('crm.lead', batch.map((v) => ({ ...v })))
+  const createLeads = (batch: readonly Readonly<Record<string, unknown>>[]): Promise<number[]> => {
+    const values = batch.map((v) => ({ ...v }))
+    return caps().addonApi >= 2
+      ? odoo.executeKw<number[]>('crm.lead', 'gassistant_create_leads', [], { vals_list: values })
+      : odoo.createMany('crm.lead', values)
+  }
   const createOne = async (values: Readonly<Record<string, unknown>>): Promise<number> => (await createLeads([values]))[0] as number
   const create = coalesce<Readonly<Record<string, unknown>>, number | Error>(async (batch) => {
     if (batch.length === 1) return [await createOne(batch[0] as Readonly<Record<string, unknown>>)]
